@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+//
+// Fixed-point helpers for int8 inference with gemmlowp / TensorFlow Lite semantics.
+//
+// Every function is constexpr (no <cmath>, no heap, no exceptions) so kernels built on top of
+// them can be evaluated inside static_assert. Each function documents its exact rounding and
+// saturation behaviour; the tests in tests/core/test_fixed_point.cpp pin those down.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace onnx2hpp {
+
+/// Fixed-point representation of a non-negative real scale factor:
+///   real ≈ multiplier · 2^(shift − 31)
+/// `multiplier` is in [2^30, 2^31) (i.e. a Q0.31 value in [0.5, 1)), or 0 when real == 0.
+/// `shift` > 0 means a left shift of the input, `shift` < 0 a (rounding) right shift.
+struct quantized_multiplier {
+  std::int32_t multiplier;
+  std::int32_t shift;
+};
+
+/// Clamps `v` to the range of the integer type T.
+template <class T>
+constexpr T saturate_cast(std::int64_t v) {
+  constexpr auto lo = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+  constexpr auto hi = static_cast<std::int64_t>(std::numeric_limits<T>::max());
+  return static_cast<T>(v < lo ? lo : (v > hi ? hi : v));
+}
+
+namespace detail {
+
+/// 2^52: every double with magnitude >= this is already an integer (or inf/NaN).
+inline constexpr double two_pow_52 = 4503599627370496.0;
+
+/// Returns `r` with the sign of `x` when r == 0, so that e.g. round(-0.3) == -0.0 as in <cmath>.
+constexpr double signed_zero_like(double r, double x) {
+  return r == 0.0 ? x * 0.0 : r;
+}
+
+} // namespace detail
+
+/// Rounds to the nearest integer, ties away from zero (std::round semantics).
+/// Infinities, NaN and values with |x| >= 2^52 (already integral) are returned unchanged.
+constexpr double round_half_away(double x) {
+  if (!(x < detail::two_pow_52 && x > -detail::two_pow_52))
+    return x;
+  const double t = static_cast<double>(static_cast<std::int64_t>(x)); // truncation, exact
+  const double frac = x - t;                                          // exact
+  if (frac >= 0.5)
+    return t + 1.0;
+  if (frac <= -0.5)
+    return t - 1.0;
+  return detail::signed_zero_like(t, x);
+}
+
+/// Rounds to the nearest integer, ties to even (std::nearbyint in the default rounding mode).
+/// Infinities, NaN and values with |x| >= 2^52 (already integral) are returned unchanged.
+constexpr double round_half_even(double x) {
+  if (!(x < detail::two_pow_52 && x > -detail::two_pow_52))
+    return x;
+  const auto ti = static_cast<std::int64_t>(x); // truncation toward zero
+  const double t = static_cast<double>(ti);
+  const double frac = x - t; // exact
+  const bool odd = (ti % 2) != 0;
+  if (frac > 0.5 || (frac == 0.5 && odd))
+    return t + 1.0;
+  if (frac < -0.5 || (frac == -0.5 && odd))
+    return t - 1.0;
+  return detail::signed_zero_like(t, x);
+}
+
+/// TFLite QuantizeMultiplier: finds {q, shift} with real ≈ q · 2^(shift − 31).
+///  * real is split as fraction · 2^shift with fraction in [0.5, 1) (frexp, done exactly by
+///    repeated multiplication/division by 2);
+///  * q = round_half_away(fraction · 2^31) (the product is exact); if q == 2^31 then q = 2^30 and
+///    ++shift;
+///  * if shift < −31 the scale is too small to represent: returns {0, 0};
+///  * if shift > 30 (real >= 2^30) the result saturates to {2^31 − 1, 30}.
+/// Preconditions: real >= 0. real == 0, negative reals and NaN return {0, 0}; +inf saturates.
+constexpr quantized_multiplier quantize_multiplier(double real) {
+  if (!(real > 0.0))
+    return {0, 0};
+  if (real >= 1073741824.0) // 2^30: would need shift > 30
+    return {std::numeric_limits<std::int32_t>::max(), 30};
+  double fraction = real;
+  std::int32_t shift = 0;
+  for (; fraction >= 1.0; fraction *= 0.5)
+    ++shift;
+  for (; fraction < 0.5; fraction *= 2.0)
+    --shift;
+  auto q = static_cast<std::int64_t>(round_half_away(fraction * 2147483648.0));
+  if (q == (std::int64_t{1} << 31)) {
+    q /= 2;
+    ++shift;
+  }
+  if (shift < -31)
+    return {0, 0};
+  if (shift > 30)
+    return {std::numeric_limits<std::int32_t>::max(), 30};
+  return {static_cast<std::int32_t>(q), shift};
+}
+
+/// gemmlowp SaturatingRoundingDoublingHighMul: returns floor(a · b / 2^31 + 1/2), i.e. the high
+/// 32 bits of 2·a·b rounded to nearest with ties toward +infinity (computed as (a·b + nudge) / 2^31
+/// in int64 truncating toward zero, nudge = 2^30 for a·b >= 0 and 1 − 2^30 otherwise).
+/// The only overflowing case, a == b == INT32_MIN (exact result 2^31), saturates to INT32_MAX.
+constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) {
+  if (a == b && a == std::numeric_limits<std::int32_t>::min())
+    return std::numeric_limits<std::int32_t>::max();
+  const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
+  const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : 1 - (std::int64_t{1} << 30);
+  return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+}
+
+/// gemmlowp RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero
+/// (e.g. 5/2 -> 3, -5/2 -> -3). Exact for all int32 x. Precondition: 0 <= exponent <= 31.
+constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
+  const auto mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t remainder = x & mask;
+  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/// TFLite MultiplyByQuantizedMultiplier: approximately x · m.multiplier · 2^(m.shift − 31).
+///   rounding_divide_by_pot(srdhm(x · 2^left, m.multiplier), right),
+///   left = max(m.shift, 0), right = max(−m.shift, 0).
+/// Unlike TFLite (where x · 2^left may overflow), the left shift SATURATES to the int32 range.
+/// Precondition: −31 <= m.shift (always true for quantize_multiplier results).
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, quantized_multiplier m) {
+  const int left = m.shift > 0 ? (m.shift > 31 ? 31 : m.shift) : 0; // >= 31 saturates anyway
+  const int right = m.shift < 0 ? -m.shift : 0;
+  const auto shifted = saturate_cast<std::int32_t>(std::int64_t{x} * (std::int64_t{1} << left));
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, m.multiplier),
+                                right);
+}
+
+/// Requantizes an int32 accumulator to int8:
+///   clamp(multiply_by_quantized_multiplier(acc, m) + output_zero_point, act_min, act_max)
+/// The zero-point addition is done in int64 (no overflow). Preconditions:
+/// −128 <= act_min <= act_max <= 127 (the result is additionally saturated to int8).
+constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m,
+                                 std::int32_t output_zero_point, std::int32_t act_min,
+                                 std::int32_t act_max) {
+  std::int64_t v = std::int64_t{multiply_by_quantized_multiplier(acc, m)} + output_zero_point;
+  v = v < act_min ? act_min : (v > act_max ? act_max : v);
+  return saturate_cast<std::int8_t>(v);
+}
+
+/// num / den rounded to nearest, ties away from zero (e.g. 5/2 -> 3, -5/2 -> -3, 7/3 -> 2).
+/// Exact and overflow-free for every int64 num. Precondition: den > 0.
+constexpr std::int64_t rounding_divide(std::int64_t num, std::int64_t den) {
+  const std::int64_t q = num / den; // truncates toward zero
+  const std::int64_t r = num % den; // same sign as num
+  const std::int64_t abs_r = r < 0 ? -r : r;
+  return abs_r >= den - abs_r ? q + (num < 0 ? -1 : 1) : q; // |r| / den >= 1/2
+}
+
+/// ONNX QuantizeLinear for int8: saturate(round_half_even(x / scale) + zero_point).
+/// x / scale is evaluated in float (as onnxruntime does); the rounded value is added to the zero
+/// point and clamped to [−128, 127] in double, so ±inf saturate. NaN maps to zero_point (clamped).
+/// Precondition: scale > 0.
+constexpr std::int8_t quantize_value(float x, float scale, std::int32_t zero_point) {
+  const float scaled = x / scale;
+  if (scaled != scaled) // NaN
+    return saturate_cast<std::int8_t>(zero_point);
+  const double v = round_half_even(static_cast<double>(scaled)) + zero_point;
+  return static_cast<std::int8_t>(v < -128.0 ? -128.0 : (v > 127.0 ? 127.0 : v));
+}
+
+/// ONNX DequantizeLinear for int8: (q − zero_point) · scale, the product evaluated in float.
+constexpr float dequantize_value(std::int8_t q, float scale, std::int32_t zero_point) {
+  return static_cast<float>(std::int32_t{q} - zero_point) * scale;
+}
+
+} // namespace onnx2hpp
