@@ -26,15 +26,17 @@ class const_data {
 
 public:
   constexpr const_data() = default;
-  constexpr const_data(const T *typed) : typed_(typed) {}
+  constexpr const_data(const T *typed) : typed_(typed), storage_(storage::typed) {}
   template <std::size_t N>
-  constexpr const_data(const std::array<T, N> &a) : typed_(a.data()) {}
-  constexpr const_data(from_bytes_t, const char *bytes) : bytes_(bytes) {}
+  constexpr const_data(const std::array<T, N> &a) : typed_(a.data()), storage_(storage::typed) {}
+  constexpr const_data(from_bytes_t, const char *bytes) : bytes_(bytes), storage_(storage::bytes) {}
 
-  constexpr bool empty() const { return typed_ == nullptr && bytes_ == nullptr; }
+  // Which pointer is set is recorded explicitly: comparing the address of a static object with
+  // nullptr is not a constant expression for g++ under -fsanitize.
+  constexpr bool empty() const { return storage_ == storage::none; }
 
   constexpr T operator[](std::size_t i) const {
-    if (typed_ != nullptr)
+    if (storage_ == storage::typed)
       return typed_[i];
     const char *p = bytes_ + i * sizeof(T);
     if (std::is_constant_evaluated()) {
@@ -49,11 +51,15 @@ public:
   }
 
   /// Raw pointer for run-time (SIMD) kernels. Emitted byte arrays are `alignas(16)`.
-  const T *data() const { return typed_ != nullptr ? typed_ : reinterpret_cast<const T *>(bytes_); }
+  const T *data() const {
+    return storage_ == storage::typed ? typed_ : reinterpret_cast<const T *>(bytes_);
+  }
 
 private:
+  enum class storage : unsigned char { none, typed, bytes };
   const T *typed_ = nullptr;
   const char *bytes_ = nullptr;
+  storage storage_ = storage::none;
 };
 
 } // namespace onnx2hpp

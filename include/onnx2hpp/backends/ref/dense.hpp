@@ -1,0 +1,32 @@
+// Reference kernel of dense: one dot product per (row, unit), as defined in layers/dense.hpp.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/backends/dispatch.hpp"
+#include "onnx2hpp/layers/dense.hpp"
+
+namespace onnx2hpp {
+
+template <shape_type InShape, std::size_t Units>
+struct kernel<backends::ref, dense<InShape, Units>> {
+  using layer = dense<InShape, Units>;
+
+  static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                            std::int8_t *out) {
+    constexpr std::size_t k_n = layer::depth;
+    const std::int8_t *x = inputs[0];
+    for (std::size_t r = 0; r < layer::rows; ++r)
+      for (std::size_t u = 0; u < Units; ++u) {
+        std::int32_t acc = l.bias.empty() ? 0 : l.bias[u];
+        for (std::size_t k = 0; k < k_n; ++k)
+          acc += (x[r * k_n + k] - l.input_zero_point) *
+                 (l.weights[u * k_n + k] - l.weight_zero_point);
+        out[r * Units + u] = l.output.apply(acc, u);
+      }
+  }
+};
+
+} // namespace onnx2hpp

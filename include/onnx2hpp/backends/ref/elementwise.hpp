@@ -1,0 +1,103 @@
+// Reference kernels of add and mul: one pass over the output, walking both inputs with
+// zero strides along their broadcast dimensions.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/backends/dispatch.hpp"
+#include "onnx2hpp/layers/elementwise.hpp"
+
+namespace onnx2hpp {
+
+namespace detail {
+
+/// Visits the output of a broadcast of A and B in row-major order, calling
+/// f(output_index, a_index, b_index) for every element.
+template <shape_type A, shape_type B, class F>
+constexpr void for_each_broadcast(F &&f) {
+  using bc = broadcast<A, B>;
+  constexpr std::size_t rank = bc::rank;
+  // Row-major strides of an input aligned to the output rank, 0 along its broadcast dimensions.
+  constexpr auto strides = [](const std::array<std::size_t, rank> &d) {
+    std::array<std::size_t, rank> s{};
+    std::size_t step = 1;
+    for (std::size_t i = rank; i-- > 0;) {
+      s[i] = d[i] == 1 ? 0 : step;
+      step *= d[i];
+    }
+    return s;
+  };
+  constexpr std::array<std::size_t, rank> sa = strides(bc::a_dims);
+  constexpr std::array<std::size_t, rank> sb = strides(bc::b_dims);
+  constexpr std::size_t size = broadcast_shape_t<A, B>::size;
+
+  std::array<std::size_t, rank> idx{};
+  std::size_t ia = 0, ib = 0;
+  for (std::size_t o = 0; o < size; ++o) {
+    f(o, ia, ib);
+    for (std::size_t d = rank; d-- > 0;) { // odometer increment, last dimension fastest
+      ++idx[d];
+      ia += sa[d];
+      ib += sb[d];
+      if (idx[d] < bc::dims[d])
+        break;
+      ia -= sa[d] * bc::dims[d];
+      ib -= sb[d] * bc::dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+constexpr std::int8_t elementwise_lut(const lut256 *lut, std::int8_t q) {
+  return lut != nullptr ? (*lut)[static_cast<std::size_t>(q + 128)] : q;
+}
+
+} // namespace detail
+
+template <shape_type ShapeA, shape_type ShapeB>
+struct kernel<backends::ref, add<ShapeA, ShapeB>> {
+  using layer = add<ShapeA, ShapeB>;
+
+  static constexpr std::int8_t one(const add_params &p, std::int8_t a, std::int8_t b) {
+    const std::int64_t scale = std::int64_t{1} << p.left_shift;
+    const auto a_shifted = saturate_cast<std::int32_t>((std::int64_t{a} - p.a_zero_point) * scale);
+    const auto b_shifted = saturate_cast<std::int32_t>((std::int64_t{b} - p.b_zero_point) * scale);
+    const std::int32_t sum = multiply_by_quantized_multiplier(a_shifted, p.a_multiplier) +
+                             multiply_by_quantized_multiplier(b_shifted, p.b_multiplier);
+    return requantize(sum, p.output_multiplier, p.output_zero_point, p.act_min, p.act_max);
+  }
+
+  static constexpr void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
+                            std::int8_t *out) {
+    const std::int8_t *a = inputs[0];
+    const std::int8_t *b = inputs[1];
+    detail::for_each_broadcast<ShapeA, ShapeB>([&](std::size_t o, std::size_t ia, std::size_t ib) {
+      out[o] = detail::elementwise_lut(l.lut, one(l.params, a[ia], b[ib]));
+    });
+  }
+};
+
+template <shape_type ShapeA, shape_type ShapeB>
+struct kernel<backends::ref, mul<ShapeA, ShapeB>> {
+  using layer = mul<ShapeA, ShapeB>;
+
+  static constexpr std::int8_t one(const mul_params &p, std::int8_t a, std::int8_t b) {
+    const std::int64_t acc =
+        (std::int64_t{a} - p.a_zero_point) * (std::int64_t{b} - p.b_zero_point);
+    const auto shifted = saturate_cast<std::int32_t>(acc * (std::int64_t{1} << p.left_shift));
+    return requantize(shifted, p.output_multiplier, p.output_zero_point, p.act_min, p.act_max);
+  }
+
+  static constexpr void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
+                            std::int8_t *out) {
+    const std::int8_t *a = inputs[0];
+    const std::int8_t *b = inputs[1];
+    detail::for_each_broadcast<ShapeA, ShapeB>([&](std::size_t o, std::size_t ia, std::size_t ib) {
+      out[o] = detail::elementwise_lut(l.lut, one(l.params, a[ia], b[ib]));
+    });
+  }
+};
+
+} // namespace onnx2hpp

@@ -1,0 +1,33 @@
+// Reference kernel of resize_nearest: each output pixel copies its source pixel's channels.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/backends/dispatch.hpp"
+#include "onnx2hpp/layers/resize.hpp"
+
+namespace onnx2hpp {
+
+template <shape_type InShape, std::size_t FactorH, std::size_t FactorW>
+struct kernel<backends::ref, resize_nearest<InShape, FactorH, FactorW>> {
+  using layer = resize_nearest<InShape, FactorH, FactorW>;
+  using in = typename layer::in;
+  static constexpr std::size_t out_h = in::h * FactorH, out_w = in::w * FactorW;
+
+  static constexpr void run(const layer &, const std::array<const std::int8_t *, 1> &inputs,
+                            std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    for (std::size_t n = 0; n < in::n; ++n)
+      for (std::size_t y = 0; y < out_h; ++y)
+        for (std::size_t xo = 0; xo < out_w; ++xo) {
+          const std::int8_t *src = x + ((n * in::h + y / FactorH) * in::w + xo / FactorW) * in::c;
+          std::int8_t *dst = out + ((n * out_h + y) * out_w + xo) * in::c;
+          for (std::size_t c = 0; c < in::c; ++c)
+            dst[c] = src[c];
+        }
+  }
+};
+
+} // namespace onnx2hpp

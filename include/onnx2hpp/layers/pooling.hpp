@@ -1,0 +1,182 @@
+// Pooling: ONNX MaxPool, AveragePool and GlobalAveragePool on int8 NHWC activations.
+//
+// Window geometry follows ONNX: kernel, stride, dilation, pads split per side, and ceil_mode for
+// the output extent. Average pooling rescales from the input to the output quantization with one
+// fixed-point multiplier and rounds the mean exactly once (see avg_pool2d).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/core/fixed_point.hpp"
+#include "onnx2hpp/core/shape.hpp"
+
+namespace onnx2hpp {
+
+/// Geometry of a 2-D pooling window (ONNX MaxPool / AveragePool attributes, pads split per side).
+struct pool2d_attrs {
+  std::size_t kernel_h;
+  std::size_t kernel_w;
+  std::size_t stride_h = 1;
+  std::size_t stride_w = 1;
+  std::size_t dilation_h = 1;
+  std::size_t dilation_w = 1;
+  std::size_t pad_top = 0;
+  std::size_t pad_left = 0;
+  std::size_t pad_bottom = 0;
+  std::size_t pad_right = 0;
+  bool ceil_mode = false;
+};
+
+/// Output extent of a pooling window along one axis, as ONNX (and PyTorch) define it. With
+/// span = dilation·(kernel − 1) + 1 and padded = in + pad_before + pad_after:
+///   floor mode: (padded − span) / stride + 1
+///   ceil mode:  ceil((padded − span) / stride) + 1, minus one if the last window would start at
+///               or beyond in + pad_before, i.e. entirely inside the trailing padding (every
+///               window must start inside the input or the leading padding).
+/// Precondition: padded >= span, stride >= 1.
+constexpr std::size_t pool_output_extent(std::size_t in, std::size_t pad_before,
+                                         std::size_t pad_after, std::size_t kernel,
+                                         std::size_t stride, std::size_t dilation, bool ceil_mode) {
+  const std::size_t span = dilation * (kernel - 1) + 1;
+  const std::size_t room = in + pad_before + pad_after - span;
+  if (!ceil_mode)
+    return room / stride + 1;
+  std::size_t out = (room + stride - 1) / stride + 1;
+  if ((out - 1) * stride >= in + pad_before)
+    --out;
+  return out;
+}
+
+namespace detail {
+
+/// Shared geometry of max_pool2d and avg_pool2d.
+template <shape_type InShape, pool2d_attrs A>
+struct pool2d_geometry {
+  using in = nhwc<InShape>;
+  static_assert(A.kernel_h >= 1 && A.kernel_w >= 1 && A.stride_h >= 1 && A.stride_w >= 1 &&
+                    A.dilation_h >= 1 && A.dilation_w >= 1,
+                "pool2d: kernel, stride and dilation must be positive");
+  static_assert(in::h + A.pad_top + A.pad_bottom >= A.dilation_h * (A.kernel_h - 1) + 1 &&
+                    in::w + A.pad_left + A.pad_right >= A.dilation_w * (A.kernel_w - 1) + 1,
+                "pool2d: the (dilated) window is larger than the padded input");
+  static_assert(A.kernel_h * A.kernel_w < (std::size_t{1} << 24),
+                "pool2d: window too large for the int64 average arithmetic");
+
+  static constexpr pool2d_attrs attrs = A;
+  static constexpr std::size_t out_h = pool_output_extent(
+      in::h, A.pad_top, A.pad_bottom, A.kernel_h, A.stride_h, A.dilation_h, A.ceil_mode);
+  static constexpr std::size_t out_w = pool_output_extent(
+      in::w, A.pad_left, A.pad_right, A.kernel_w, A.stride_w, A.dilation_w, A.ceil_mode);
+
+  using output_shape = shape<in::n, out_h, out_w, in::c>;
+};
+
+} // namespace detail
+
+/// int8 NHWC max pooling. The window of output (n, y, x, c) covers the taps
+///   (y·stride_h − pad_top + ky·dilation_h, x·stride_w − pad_left + kx·dilation_w)
+/// for ky < kernel_h, kx < kernel_w; taps outside the input (padding, or beyond the padding in
+/// ceil mode) are ignored, as ONNX pads MaxPool with −inf. Input and output share the
+/// quantization (max commutes with a monotonic requantization), so:
+///   out = clamp(max over in-input taps of in[n, iy, ix, c], act_min, act_max)
+/// where a window with no tap inside the input takes −128 before the clamp. act_min/act_max fold
+/// a following ReLU/Clip (defaults: no clamp).
+template <shape_type InShape, pool2d_attrs A>
+struct max_pool2d {
+  using geometry = detail::pool2d_geometry<InShape, A>;
+  using in = typename geometry::in;
+  static constexpr pool2d_attrs attrs = A;
+  static constexpr std::size_t out_h = geometry::out_h;
+  static constexpr std::size_t out_w = geometry::out_w;
+
+  using input_shapes = type_list<InShape>;
+  using output_shape = typename geometry::output_shape;
+  static constexpr std::size_t n_inputs = 1;
+  static constexpr bool in_place = false;
+  static constexpr std::uint64_t macs = 0; ///< comparisons/additions only, no multiplies
+
+  std::int32_t act_min = -128;
+  std::int32_t act_max = 127;
+};
+
+/// int8 NHWC average pooling (ONNX AveragePool) with requantization from the input to the output
+/// quantization. With the window taps of max_pool2d, for every output (n, y, x, c):
+///   sum   = Σ over in-input taps of (in[n, iy, ix, c] − input_zero_point)          (int64)
+///   count = CountIncludePad ? number of taps inside the padded extent
+///                               [−pad_top, H + pad_bottom) × [−pad_left, W + pad_right)
+///                           : number of taps inside the input [0, H) × [0, W)
+///   avg   = rounding_divide(sum · multiplier.multiplier, count · 2^(31 − multiplier.shift))
+///         = round_half_away(sum / count · input_scale / output_scale)
+///   out   = saturate_int8(clamp(output_zero_point + avg, act_min, act_max))
+/// Taps beyond the padding (ceil mode's overhanging last window) are counted in neither case;
+/// padding taps contribute 0 to the sum (they hold the real value 0). When count is 0 (a window
+/// entirely in padding with CountIncludePad = false) avg is 0. The quotient is exact: when
+/// 31 − shift >= 40 the divisor exceeds 2·|numerator| and avg is 0 without forming it.
+/// `multiplier` = quantize_multiplier(input_scale / output_scale) (shift in [−31, 30]); the
+/// default {2^30, 1} is exactly 1. Zero points are int8 values.
+template <shape_type InShape, pool2d_attrs A, bool CountIncludePad = false>
+struct avg_pool2d {
+  using geometry = detail::pool2d_geometry<InShape, A>;
+  using in = typename geometry::in;
+  static constexpr pool2d_attrs attrs = A;
+  static constexpr std::size_t out_h = geometry::out_h;
+  static constexpr std::size_t out_w = geometry::out_w;
+
+  using input_shapes = type_list<InShape>;
+  using output_shape = typename geometry::output_shape;
+  static constexpr std::size_t n_inputs = 1;
+  static constexpr bool in_place = false;
+  static constexpr std::uint64_t macs = 0; ///< comparisons/additions only, no multiplies
+  static constexpr bool count_include_pad = CountIncludePad;
+
+  std::int32_t input_zero_point = 0;
+  std::int32_t output_zero_point = 0;
+  quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
+  std::int32_t act_min = -128;
+  std::int32_t act_max = 127;
+};
+
+/// int8 NHWC global average pooling (ONNX GlobalAveragePool): output shape<N, 1, 1, C>, the
+/// arithmetic of avg_pool2d with sum over all H·W pixels of a channel and count = H·W.
+template <shape_type InShape>
+struct global_avg_pool {
+  using in = nhwc<InShape>;
+  static_assert(in::h * in::w >= 1, "global_avg_pool: empty spatial extent");
+  static_assert(in::h * in::w < (std::size_t{1} << 24),
+                "global_avg_pool: too many pixels for the int64 average arithmetic");
+
+  using input_shapes = type_list<InShape>;
+  using output_shape = shape<in::n, 1, 1, in::c>;
+  static constexpr std::size_t n_inputs = 1;
+  static constexpr bool in_place = false;
+  static constexpr std::uint64_t macs = 0;
+
+  std::int32_t input_zero_point = 0;
+  std::int32_t output_zero_point = 0;
+  quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
+  std::int32_t act_min = -128;
+  std::int32_t act_max = 127;
+};
+
+namespace detail {
+
+/// The requantized average of avg_pool2d / global_avg_pool (documented there):
+/// saturate_int8(clamp(output_zero_point + rounding_divide(sum·m, count·2^(31 − shift)), act)).
+/// Preconditions: |sum| <= 255·count, count < 2^24, shift in [−31, 31].
+constexpr std::int8_t requantize_average(std::int64_t sum, std::int64_t count,
+                                         quantized_multiplier m, std::int32_t output_zero_point,
+                                         std::int32_t act_min, std::int32_t act_max) {
+  std::int64_t avg = 0;
+  const int exponent = 31 - m.shift;
+  // |sum·m| < 255·count·2^31 < count·2^40 / 2: for exponent >= 40 the quotient is below 1/2.
+  if (count > 0 && exponent < 40)
+    avg = rounding_divide(sum * m.multiplier, count * (std::int64_t{1} << exponent));
+  std::int64_t v = avg + output_zero_point;
+  v = v < act_min ? act_min : (v > act_max ? act_max : v);
+  return saturate_cast<std::int8_t>(v);
+}
+
+} // namespace detail
+
+} // namespace onnx2hpp
