@@ -11,12 +11,16 @@ packages=(
   build-essential cmake g++ clang clang-format
   libboost-dev libxsimd-dev doctest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev libfmt-dev nlohmann-json3-dev
-  python3-onnx python3-numpy nodejs npm
+  python3-onnx python3-numpy
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js (for the onnxruntime oracle): some machines carry a nodejs that bundles npm and
+# conflicts with Debian's npm package, so only ask for them when the commands are absent.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -qq
