@@ -4,5 +4,6 @@
 #include "onnx2hpp/core/fixed_point.hpp"
 #include "onnx2hpp/core/shape.hpp"
 #include "onnx2hpp/graph/graph.hpp"
+#include "onnx2hpp/graph/model_io.hpp"
 #include "onnx2hpp/layers/all.hpp"
 #include "onnx2hpp/backends/ref/all.hpp"
