@@ -27,3 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: Debian packages present"
+
+# onnxruntime (the oracle the tests compare against), pinned by tests/oracle/package-lock.json.
+# --ignore-scripts: the package's install script reaches for a host we cannot reach; the CPU
+# library is inside the package.
+if [ ! -d tests/oracle/node_modules/onnxruntime-node ]; then
+  echo "setup: installing onnxruntime-node into tests/oracle"
+  (cd tests/oracle && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+echo "setup: onnxruntime-node present"

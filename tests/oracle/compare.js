@@ -63,7 +63,7 @@ const agree = ta.filter((t, i) => t === tb[i]).length / ta.length;
 const r = { rows: ta.length, cosine, max_abs_diff: maxDiff, top1_agreement: agree };
 if (o.step) r.max_diff_steps = Math.round(maxDiff / o.step);
 if (o.labels) {
-  const y = readNpy(o.labels).data.map(Number);
+  const y = Array.from(readNpy(o.labels).data, Number);
   if (y.length !== ta.length) fail(`${y.length} labels for ${ta.length} rows`);
   r[`accuracy_${o.nameA}`] = ta.filter((t, i) => t === y[i]).length / y.length;
   r[`accuracy_${o.nameB}`] = tb.filter((t, i) => t === y[i]).length / y.length;

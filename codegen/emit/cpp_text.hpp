@@ -1,0 +1,28 @@
+#pragma once
+// Spelling values as C++ source: identifiers, float literals, string literals of raw bytes.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace onnx2hpp::codegen::emit {
+
+/// A C++ identifier from any text: characters outside [A-Za-z0-9_] become '_', runs of '_' are
+/// collapsed, a leading digit or an empty result gets a prefix, and keywords get a '_' suffix.
+std::string identifier(std::string_view text);
+
+/// A float literal that reads back as exactly `v` ("0.0078701712f", "2.0f", "1e-05f").
+std::string float_literal(float v);
+
+/// The contents of a narrow string literal (without quotes) holding `bytes`: printable ASCII as
+/// itself, everything else (and '"', '\\', '?') as \xHH; a printable hex digit right after a \x
+/// escape is escaped too, so no escape swallows the next character. Broken into `"..."` pieces of
+/// about `line_width` characters joined by a newline and `indent`.
+std::string byte_string_literal(std::span<const std::uint8_t> bytes, std::size_t line_width = 96,
+                                std::string_view indent = "    ");
+
+/// `text` as a quoted C++ string literal with \" \\ and control characters escaped.
+std::string string_literal(std::string_view text);
+
+} // namespace onnx2hpp::codegen::emit

@@ -1,0 +1,706 @@
+#include "emit/header.hpp"
+
+#include "diagnostics/error.hpp"
+#include "emit/cpp_text.hpp"
+#include "ir/transpose.hpp"
+#include "passes/quant_params.hpp"
+#include "report/layer_table.hpp"
+
+#include <onnx2hpp/core/fixed_point.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+namespace onnx2hpp::codegen::emit {
+
+namespace {
+
+using ir::op_kind;
+
+std::string shape_type(const ir::shape_t &s) {
+  return fmt::format("onnx2hpp::shape<{}>", fmt::join(s, ", "));
+}
+
+/// Comma-separated values, wrapped before `width` columns with `indent`.
+template <class T>
+std::string wrapped_list(const std::vector<T> &values, std::string_view indent,
+                         std::size_t width = 100) {
+  std::string out, line;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto item = fmt::format("{}{}", values[i], i + 1 < values.size() ? "," : "");
+    if (!line.empty() && line.size() + item.size() + 1 > width) {
+      out += line + "\n" + std::string(indent);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + item;
+  }
+  return out + line;
+}
+
+std::string library_activation(ir::activation_kind k) {
+  switch (k) {
+  case ir::activation_kind::relu:
+    return "onnx2hpp::activation_kind::relu";
+  case ir::activation_kind::clip:
+    return "onnx2hpp::activation_kind::clip";
+  case ir::activation_kind::leaky_relu:
+    return "onnx2hpp::activation_kind::leaky_relu";
+  case ir::activation_kind::hard_swish:
+    return "onnx2hpp::activation_kind::hard_swish";
+  case ir::activation_kind::sigmoid:
+    return "onnx2hpp::activation_kind::sigmoid";
+  }
+  return "onnx2hpp::activation_kind::none";
+}
+
+/// alpha/beta of onnx2hpp::make_activation_lut / activation_clamp for an IR activation.
+std::pair<float, float> activation_parameters(const ir::activation &a) {
+  if (a.kind == ir::activation_kind::clip)
+    return {static_cast<float>(a.min), static_cast<float>(a.max)};
+  if (a.kind == ir::activation_kind::leaky_relu)
+    return {static_cast<float>(a.alpha), 0.0f};
+  return {0.01f, 0.0f};
+}
+
+bool is_clamp(const ir::activation &a) {
+  return a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip;
+}
+
+/// The C++ of one layer: declarations it needs, its type, and its initializer.
+struct layer_code {
+  std::string declarations;
+  std::string type;
+  std::string init;
+};
+
+class header_writer {
+public:
+  header_writer(const lower::lowered_model &model, const header_options &options)
+      : model_(model), g_(model.graph), options_(options) {}
+
+  std::string write() {
+    find_boundary();
+    name_layers();
+    std::vector<std::string> problems;
+    std::string layers;
+    for (auto i : nodes_) {
+      try {
+        layers += layer(i);
+      } catch (const error &e) {
+        if (e.kind() != failure::unsupported_model)
+          throw;
+        problems.push_back(fmt::format("  {}", e.what()));
+      }
+    }
+    if (!problems.empty())
+      throw error(failure::unsupported_model,
+                  fmt::format("'{}': the onnx2hpp library has no layer for:\n{}",
+                              g_.info.source_path, fmt::join(problems, "\n")));
+    return comment_block() + "#pragma once\n\n#include <onnx2hpp/onnx2hpp.hpp>\n\n" +
+           "#include <array>\n#include <cstddef>\n#include <cstdint>\n#include <type_traits>\n\n" +
+           fmt::format("namespace {} {{\n\n", options_.name_space) + layers + graph_definition() +
+           io_metadata() + fmt::format("}} // namespace {}\n", options_.name_space);
+  }
+
+private:
+  [[noreturn]] void unsupported(const ir::op &o, const std::string &why) const {
+    throw error(failure::unsupported_model,
+                fmt::format("node '{}' ({}): {}", o.name, o.onnx_type, why));
+  }
+
+  const ir::quantization &quant(const ir::op &o, ir::tensor_id id) const {
+    const auto &t = g_.at(id);
+    if (!t.quant || t.quant->per_channel() || t.type != ir::dtype::i8)
+      unsupported(o, fmt::format("'{}' is not an int8 tensor quantized per tensor", t.name));
+    return *t.quant;
+  }
+  float scale(const ir::op &o, ir::tensor_id id) const { return quant(o, id).scale_at(0); }
+  std::int32_t zero_point(const ir::op &o, ir::tensor_id id) const {
+    return quant(o, id).zero_point_at(0);
+  }
+  std::string shape_of(ir::tensor_id id) const { return shape_type(g_.at(id).shape); }
+
+  /// Graph inputs are the int8 tensors behind each boundary quantize (or int8 graph inputs);
+  /// graph outputs the int8 tensors in front of each boundary dequantize.
+  void find_boundary() {
+    for (auto id : g_.inputs) {
+      auto readers = g_.consumers(id);
+      auto quantize = std::find_if(readers.begin(), readers.end(), [&](std::size_t r) {
+        return g_.ops[r].kind == op_kind::quantize;
+      });
+      if (quantize != readers.end()) {
+        inputs_.push_back({id, g_.ops[*quantize].output()});
+        boundary_.insert(*quantize);
+      } else
+        inputs_.push_back({id, id});
+    }
+    for (auto id : g_.outputs) {
+      auto p = g_.producer(id);
+      if (p && g_.ops[*p].kind == op_kind::dequantize) {
+        outputs_.push_back({id, g_.ops[*p].input(0)});
+        boundary_.insert(*p);
+      } else
+        outputs_.push_back({id, id});
+    }
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+      slot_[inputs_[i].second] = i;
+    for (std::size_t i = 0; i < g_.ops.size(); ++i)
+      if (!boundary_.count(i)) {
+        nodes_.push_back(i);
+        slot_[g_.ops[i].output()] = inputs_.size() + nodes_.size() - 1;
+      }
+  }
+
+  void name_layers() {
+    std::set<std::string> taken{"graph", "graph_type", "input_info", "output_info", "node_info"};
+    for (auto i : nodes_) {
+      auto base = identifier(g_.ops[i].name);
+      auto name = base;
+      for (int n = 2; taken.count(name) || taken.count(name + "_t"); ++n)
+        name = fmt::format("{}_{}", base, n);
+      taken.insert(name);
+      layer_names_[i] = name;
+    }
+  }
+
+  std::string comment_block() const {
+    const auto &info = g_.info;
+    std::string text = fmt::format(
+        "// Generated by onnx2hpp {} from {}. Do not edit: regenerate from the model.\n//\n"
+        "// source:   {}\n// sha256:   {}\n// producer: {}, ONNX IR version {}, opset {}\n"
+        "// dialects: {}\n",
+        options_.generator_version, std::filesystem::path(info.source_path).filename().string(),
+        info.source_path, info.sha256.empty() ? "(not computed)" : info.sha256,
+        info.producer_version.empty() ? info.producer_name
+                                      : info.producer_name + " " + info.producer_version,
+        info.ir_version, info.opset, fmt::join(info.dialects, ", "));
+    for (const auto &[onnx, q] : inputs_)
+      text += fmt::format("// input:    {} {} -> int8 {} {}\n", g_.at(onnx).name,
+                          ir::to_string(onnx_shape(onnx)), ir::to_string(g_.at(q).shape),
+                          g_.at(q).quant ? ir::to_string(*g_.at(q).quant) : "");
+    for (const auto &[onnx, q] : outputs_)
+      text += fmt::format("// output:   {} {} <- int8 {} {}\n", g_.at(onnx).name,
+                          ir::to_string(onnx_shape(onnx)), ir::to_string(g_.at(q).shape),
+                          g_.at(q).quant ? ir::to_string(*g_.at(q).quant) : "");
+    for (const auto &w : info.warnings)
+      text += fmt::format("// warning:  {}\n", w);
+    text +=
+        "//\n// Layers (MACs of conv/dense; parameters = weights + bias; activation bytes of the "
+        "output):\n";
+    text += report::format_table(report::layer_table(g_), "// ");
+    return text + "\n";
+  }
+
+  /// The ONNX shape of a graph input/output tensor (NCHW again for 4-D activations).
+  ir::shape_t onnx_shape(ir::tensor_id id) const {
+    const auto &t = g_.at(id);
+    return t.order == ir::layout::nhwc ? ir::permute(t.shape, ir::nhwc_to_nchw) : t.shape;
+  }
+
+  // -- constants --------------------------------------------------------------------------------
+
+  static std::string int8_constant(const std::string &name, const std::vector<std::int8_t> &v,
+                                   const std::string &what) {
+    std::vector<std::uint8_t> bytes(v.begin(), v.end());
+    return fmt::format("/// {}\nalignas(16) inline constexpr char {}[] =\n    {};\n", what, name,
+                       byte_string_literal(bytes));
+  }
+
+  static std::string int32_constant(const std::string &name, const std::vector<std::int32_t> &v) {
+    return fmt::format("inline constexpr std::array<std::int32_t, {}> {}{{\n    {}}};\n", v.size(),
+                       name, wrapped_list(v, "    "));
+  }
+
+  /// onnx2hpp::output_stage for a conv/dense, declaring its tables.
+  std::string output_stage(const std::string &name, const ir::op &o,
+                           const lower::accumulating_layer &l, std::string &declarations) {
+    auto multiplier = l.requant.multiplier, shift = l.requant.shift;
+    bool uniform =
+        std::all_of(multiplier.begin(), multiplier.end(),
+                    [&](std::int32_t m) { return m == multiplier.front(); }) &&
+        std::all_of(shift.begin(), shift.end(), [&](std::int32_t s) { return s == shift.front(); });
+    if (uniform) {
+      multiplier.resize(1);
+      shift.resize(1);
+    }
+    declarations += int32_constant(name + "_multiplier", multiplier);
+    declarations += int32_constant(name + "_shift", shift);
+    std::string lut = "nullptr";
+    auto zp = l.output_zero_point;
+    if (l.lut) {
+      const auto &out = quant(o, o.output());
+      auto [alpha, beta] = activation_parameters(l.lut->function);
+      declarations += fmt::format(
+          "/// {} on the pre-activation quantization (scale {}, zero point {})\n"
+          "inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut(\n"
+          "    {}, {}, {}, {}, {}, {}, {});\n",
+          ir::to_string(l.lut->function), l.lut->input_scale, l.lut->input_zero_point, name,
+          library_activation(l.lut->function.kind), float_literal(l.lut->input_scale),
+          l.lut->input_zero_point, float_literal(out.scale_at(0)), out.zero_point_at(0),
+          float_literal(alpha), float_literal(beta));
+      lut = "&" + name + "_lut";
+      zp = l.lut->input_zero_point;
+    }
+    return fmt::format(
+        "{{.requant = {{.multiplier = {0}_multiplier, .shift = {0}_shift, .count = "
+        "{1}}},\n                .zero_point = {2},\n                .act_min = {3},\n"
+        "                .act_max = {4},\n                .lut = {5}}}",
+        name, multiplier.size(), zp, l.act_min, l.act_max, lut);
+  }
+
+  std::string accumulating_constants(const std::string &name, const ir::op &o,
+                                     const lower::accumulating_layer &l) {
+    std::string out = int8_constant(name + "_weights", l.weights,
+                                    fmt::format("{} weights, int8 {} {}", o.name,
+                                                o.kind == op_kind::conv ? "OHWI" : "[out][in]",
+                                                ir::to_string(l.weight_shape)));
+    if (!l.bias.empty())
+      out += int32_constant(name + "_bias", l.bias);
+    return out;
+  }
+
+  // -- layers -----------------------------------------------------------------------------------
+
+  layer_code conv(const std::string &name, const ir::op &o) {
+    const auto &l = model_.layers.at(index_of(o));
+    const auto &a = o.get<ir::conv_attrs>();
+    layer_code c;
+    c.declarations = accumulating_constants(name, o, l);
+    auto stage = output_stage(name, o, l, c.declarations);
+    c.type = fmt::format(
+        "onnx2hpp::conv2d<{}, onnx2hpp::conv2d_attrs{{.out_channels = {}, .kernel_h = {}, "
+        ".kernel_w = {},\n    .stride_h = {}, .stride_w = {}, .dilation_h = {}, .dilation_w = {}, "
+        ".pad_top = {}, .pad_left = {},\n    .pad_bottom = {}, .pad_right = {}, .groups = {}}}>",
+        shape_of(o.input(0)), l.weight_shape[0], a.kernel[0], a.kernel[1], a.strides[0],
+        a.strides[1], a.dilations[0], a.dilations[1], a.pads[0], a.pads[1], a.pads[2], a.pads[3],
+        a.group);
+    c.init = accumulating_init(name, l, stage);
+    return c;
+  }
+
+  layer_code dense(const std::string &name, const ir::op &o) {
+    const auto &l = model_.layers.at(index_of(o));
+    layer_code c;
+    c.declarations = accumulating_constants(name, o, l);
+    auto stage = output_stage(name, o, l, c.declarations);
+    c.type = fmt::format("onnx2hpp::dense<{}, {}>", shape_of(o.input(0)), l.weight_shape[0]);
+    c.init = accumulating_init(name, l, stage);
+    return c;
+  }
+
+  static std::string accumulating_init(const std::string &name, const lower::accumulating_layer &l,
+                                       const std::string &stage) {
+    return fmt::format("{{.weights = {{onnx2hpp::from_bytes, {}_weights}},\n    .bias = {},\n"
+                       "    .input_zero_point = {},\n    .weight_zero_point = {},\n"
+                       "    .output = {}}}",
+                       name, l.bias.empty() ? "{}" : name + "_bias", l.input_zero_point,
+                       l.weight_zero_point, stage);
+  }
+
+  static std::string pool_attrs(const ir::pool_attrs &a) {
+    return fmt::format("onnx2hpp::pool2d_attrs{{.kernel_h = {}, .kernel_w = {}, .stride_h = {}, "
+                       ".stride_w = {},\n    .dilation_h = {}, .dilation_w = {}, .pad_top = {}, "
+                       ".pad_left = {}, .pad_bottom = {},\n    .pad_right = {}, .ceil_mode = {}}}",
+                       a.kernel[0], a.kernel[1], a.strides[0], a.strides[1], a.dilations[0],
+                       a.dilations[1], a.pads[0], a.pads[1], a.pads[2], a.pads[3], a.ceil_mode);
+  }
+
+  /// {multiplier, shift} of input_scale / output_scale, by the library's quantize_multiplier.
+  std::string rescale(const ir::op &o) const {
+    auto m = onnx2hpp::quantize_multiplier(double(scale(o, o.input(0))) / scale(o, o.output()));
+    return fmt::format("{{{}, {}}}", m.multiplier, m.shift);
+  }
+
+  layer_code max_pool(const ir::op &o) {
+    if (!ir::same_quantization(quant(o, o.input(0)), quant(o, o.output())))
+      unsupported(o, "input and output quantization differ (isolate_requantization should have "
+                     "split this)");
+    return {"",
+            fmt::format("onnx2hpp::max_pool2d<{}, {}>", shape_of(o.input(0)),
+                        pool_attrs(o.get<ir::pool_attrs>())),
+            "{.act_min = -128, .act_max = 127}"};
+  }
+
+  layer_code average_pool(const ir::op &o) {
+    const auto &a = o.get<ir::pool_attrs>();
+    return {"",
+            fmt::format("onnx2hpp::avg_pool2d<{}, {}, {}>", shape_of(o.input(0)), pool_attrs(a),
+                        a.count_include_pad),
+            pool_init(o)};
+  }
+
+  layer_code global_average_pool(const ir::op &o) {
+    return {"", fmt::format("onnx2hpp::global_avg_pool<{}>", shape_of(o.input(0))), pool_init(o)};
+  }
+
+  std::string pool_init(const ir::op &o) const {
+    return fmt::format("{{.input_zero_point = {}, .output_zero_point = {}, .multiplier = {}, "
+                       ".act_min = -128, .act_max = 127}}",
+                       zero_point(o, o.input(0)), zero_point(o, o.output()), rescale(o));
+  }
+
+  /// Fused activation of add/mul: a clamp range, or a table after a pre-activation quantization.
+  struct fused_output {
+    float scale;
+    std::int32_t zero_point;
+    std::string range = "{-128, 127}";
+    std::string lut = "nullptr";
+  };
+
+  fused_output elementwise_output(const std::string &name, const ir::op &o,
+                                  std::string &declarations) {
+    const auto &out = quant(o, o.output());
+    fused_output f{out.scale_at(0), out.zero_point_at(0)};
+    if (!o.fused_activation)
+      return f;
+    const auto &a = *o.fused_activation;
+    auto [alpha, beta] = activation_parameters(a);
+    if (is_clamp(a)) {
+      f.range = fmt::format("onnx2hpp::activation_clamp({}, {}, {}, {}, {})",
+                            library_activation(a.kind), float_literal(f.scale), f.zero_point,
+                            float_literal(alpha), float_literal(beta));
+      return f;
+    }
+    auto pre = lower::pre_activation(a, out);
+    declarations += fmt::format(
+        "inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut(\n"
+        "    {}, {}, {}, {}, {}, {}, {});\n",
+        name, library_activation(a.kind), float_literal(pre.input_scale), pre.input_zero_point,
+        float_literal(f.scale), f.zero_point, float_literal(alpha), float_literal(beta));
+    f.scale = pre.input_scale;
+    f.zero_point = pre.input_zero_point;
+    f.lut = "&" + name + "_lut";
+    return f;
+  }
+
+  layer_code binary(const std::string &name, const ir::op &o) {
+    for (auto id : o.inputs)
+      if (g_.at(id).is_constant())
+        unsupported(o, fmt::format("a constant operand ('{}') of an element-wise op is not "
+                                   "supported by the library's add/mul yet",
+                                   g_.at(id).name));
+    layer_code c;
+    auto f = elementwise_output(name, o, c.declarations);
+    bool add = o.kind == op_kind::add;
+    c.type = fmt::format("onnx2hpp::{}<{}, {}>", add ? "add" : "mul", shape_of(o.input(0)),
+                         shape_of(o.input(1)));
+    c.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}),\n"
+                         "    .lut = {}}}",
+                         add ? "add" : "mul", float_literal(scale(o, o.input(0))),
+                         zero_point(o, o.input(0)), float_literal(scale(o, o.input(1))),
+                         zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range,
+                         f.lut);
+    return c;
+  }
+
+  layer_code concat(const ir::op &o) {
+    std::vector<std::string> shapes, inputs;
+    for (auto id : o.inputs) {
+      shapes.push_back(shape_of(id));
+      inputs.push_back(fmt::format("onnx2hpp::make_concat_input({}, {}, {}, {})",
+                                   float_literal(scale(o, id)), zero_point(o, id),
+                                   float_literal(scale(o, o.output())), zero_point(o, o.output())));
+    }
+    auto axis = o.get<ir::axis_attrs>().axis;
+    if (axis < 0)
+      axis += static_cast<std::int64_t>(g_.at(o.output()).shape.size());
+    return {"", fmt::format("onnx2hpp::concat<{}, {}>", axis, fmt::join(shapes, ", ")),
+            fmt::format("{{.inputs = {{{{{}}}}},\n    .output_zero_point = {}}}",
+                        fmt::join(inputs, ",\n                "), zero_point(o, o.output()))};
+  }
+
+  void require_same_quantization(const ir::op &o) const {
+    if (!ir::same_quantization(quant(o, o.input(0)), quant(o, o.output())))
+      unsupported(o, "input and output quantization differ");
+  }
+
+  layer_code reshape(const ir::op &o) {
+    require_same_quantization(o);
+    return {"",
+            fmt::format("onnx2hpp::reshape<{}, {}>", shape_of(o.input(0)), shape_of(o.output())),
+            "{}"};
+  }
+
+  layer_code transpose(const ir::op &o) {
+    require_same_quantization(o);
+    return {"",
+            fmt::format("onnx2hpp::transpose<{}, {}>", shape_of(o.input(0)),
+                        fmt::join(o.get<ir::perm_attrs>().perm, ", ")),
+            "{}"};
+  }
+
+  layer_code resize(const ir::op &o) {
+    require_same_quantization(o);
+    const auto &a = o.get<ir::resize_attrs>();
+    const auto &in = g_.at(o.input(0));
+    if (in.shape.size() != 4 || a.scales.size() != 4 || a.scales[0] != 1.0 || a.scales[3] != 1.0)
+      unsupported(o, "Resize is supported on the H and W of a 4-D tensor only");
+    auto factor = [&](double s) {
+      if (s < 1.0 || s != std::floor(s))
+        unsupported(o, fmt::format("scale {} is not a whole upsampling factor", s));
+      return static_cast<std::int64_t>(s);
+    };
+    auto fh = factor(a.scales[1]), fw = factor(a.scales[2]);
+    bool exact = a.coordinate_transformation_mode == "half_pixel" ||
+                 (a.coordinate_transformation_mode == "asymmetric" &&
+                  (a.nearest_mode == "floor" ||
+                   (fh <= 2 && fw <= 2 && a.nearest_mode == "round_prefer_floor")));
+    if (!exact)
+      unsupported(o, fmt::format("nearest Resize with coordinate_transformation_mode '{}' and "
+                                 "nearest_mode '{}' is not an integer-factor repeat",
+                                 a.coordinate_transformation_mode, a.nearest_mode));
+    return {"", fmt::format("onnx2hpp::resize_nearest<{}, {}, {}>", shape_of(o.input(0)), fh, fw),
+            "{}"};
+  }
+
+  layer_code softmax(const ir::op &o) {
+    auto axis = o.get<ir::axis_attrs>().axis;
+    auto rank = static_cast<std::int64_t>(g_.at(o.input(0)).shape.size());
+    if (axis != rank - 1 && axis != -1)
+      unsupported(o, "Softmax is supported along the last axis only");
+    auto s = float_literal(scale(o, o.input(0)));
+    return {"", fmt::format("onnx2hpp::softmax<{}>", shape_of(o.input(0))),
+            fmt::format("{{.input_scale = {}, .input_zero_point = {}, .output_scale = {},\n"
+                        "    .output_zero_point = {}, .table = onnx2hpp::make_softmax_table({})}}",
+                        s, zero_point(o, o.input(0)), float_literal(scale(o, o.output())),
+                        zero_point(o, o.output()), s)};
+  }
+
+  /// A stand-alone activation (or a requantize, an identity activation): a clamp when input and
+  /// output share their quantization, a table otherwise.
+  layer_code activation(const std::string &name, const ir::op &o) {
+    const auto &in = quant(o, o.input(0));
+    const auto &out = quant(o, o.output());
+    std::optional<ir::activation> a;
+    if (o.kind == op_kind::activation)
+      a = o.get<ir::activation>();
+    layer_code c;
+    c.type = fmt::format("onnx2hpp::activation<{}>", shape_of(o.input(0)));
+    if (a && is_clamp(*a) && ir::same_quantization(in, out)) {
+      auto [alpha, beta] = activation_parameters(*a);
+      c.declarations = fmt::format(
+          "inline constexpr onnx2hpp::activation_range {}_range = onnx2hpp::activation_clamp(\n"
+          "    {}, {}, {}, {}, {});\n",
+          name, library_activation(a->kind), float_literal(out.scale_at(0)), out.zero_point_at(0),
+          float_literal(alpha), float_literal(beta));
+      c.init = fmt::format("{{.lut = nullptr, .act_min = {0}_range.min, .act_max = {0}_range.max}}",
+                           name);
+      return c;
+    }
+    auto [alpha, beta] = a ? activation_parameters(*a) : std::pair{0.0f, 0.0f};
+    c.declarations = fmt::format(
+        "inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut(\n"
+        "    {}, {}, {}, {}, {}, {}, {});\n",
+        name, a ? library_activation(a->kind) : "onnx2hpp::activation_kind::none",
+        float_literal(in.scale_at(0)), in.zero_point_at(0), float_literal(out.scale_at(0)),
+        out.zero_point_at(0), float_literal(alpha), float_literal(beta));
+    c.init = fmt::format("{{.lut = &{}_lut, .act_min = -128, .act_max = 127}}", name);
+    return c;
+  }
+
+  layer_code pad(const ir::op &o) {
+    require_same_quantization(o);
+    const auto &a = o.get<ir::pad_attrs>();
+    auto rank = a.pads.size() / 2;
+    if (a.mode != "constant")
+      unsupported(o, fmt::format("Pad mode '{}'", a.mode));
+    for (auto p : a.pads)
+      if (p < 0)
+        unsupported(o, "negative pads (cropping)");
+    std::vector<std::int64_t> begin(a.pads.begin(), a.pads.begin() + static_cast<long>(rank)),
+        end(a.pads.begin() + static_cast<long>(rank), a.pads.end());
+    const auto &q = quant(o, o.input(0));
+    auto value =
+        std::clamp(q.zero_point_at(0) + std::nearbyint(a.value / q.scale_at(0)), -128.0, 127.0);
+    return {"",
+            fmt::format("onnx2hpp::pad<{}, onnx2hpp::pad_amounts<{}>{{.begin = {{{}}}, .end = "
+                        "{{{}}}}}>",
+                        shape_of(o.input(0)), rank, fmt::join(begin, ", "), fmt::join(end, ", ")),
+            fmt::format("{{.value = {}}}", static_cast<int>(value))};
+  }
+
+  std::size_t index_of(const ir::op &o) const {
+    return static_cast<std::size_t>(&o - g_.ops.data());
+  }
+
+  std::string layer(std::size_t index) {
+    const auto &o = g_.ops[index];
+    const auto &name = layer_names_.at(index);
+    layer_code c;
+    switch (o.kind) {
+    case op_kind::conv:
+      c = conv(name, o);
+      break;
+    case op_kind::dense:
+      c = dense(name, o);
+      break;
+    case op_kind::max_pool:
+      c = max_pool(o);
+      break;
+    case op_kind::average_pool:
+      c = average_pool(o);
+      break;
+    case op_kind::global_average_pool:
+      c = global_average_pool(o);
+      break;
+    case op_kind::add:
+    case op_kind::mul:
+      c = binary(name, o);
+      break;
+    case op_kind::concat:
+      c = concat(o);
+      break;
+    case op_kind::reshape:
+      c = reshape(o);
+      break;
+    case op_kind::transpose:
+      c = transpose(o);
+      break;
+    case op_kind::resize:
+      c = resize(o);
+      break;
+    case op_kind::softmax:
+      c = softmax(o);
+      break;
+    case op_kind::activation:
+    case op_kind::requantize:
+      c = activation(name, o);
+      break;
+    case op_kind::pad:
+      c = pad(o);
+      break;
+    default:
+      unsupported(o, fmt::format("the IR op '{}' has no library layer yet", ir::name_of(o.kind)));
+    }
+    const auto &out = g_.at(o.output());
+    auto summary =
+        fmt::format("// {} ({}{}{}) -> {} {}\n", o.name, o.onnx_type, o.fused.empty() ? "" : " + ",
+                    fmt::join(o.fused, " + "), ir::to_string(out.shape),
+                    out.quant ? ir::to_string(*out.quant) : "");
+    return summary + c.declarations +
+           fmt::format("using {0}_t = {1};\ninline constexpr {0}_t {0}{2};\n\n", name, c.type,
+                       c.init);
+  }
+
+  std::string graph_definition() const {
+    std::vector<std::string> inputs, outputs, nodes;
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+      inputs.push_back(fmt::format("onnx2hpp::tensor<{}, {}>", i, shape_of(inputs_[i].second)));
+    for (const auto &[onnx, q] : outputs_)
+      outputs.push_back(std::to_string(slot_.at(q)));
+    for (auto i : nodes_) {
+      const auto &o = g_.ops[i];
+      std::vector<std::string> reads;
+      for (auto id : o.inputs)
+        if (id != ir::no_tensor && !g_.at(id).is_constant()) // weights live in the layer
+          reads.push_back(std::to_string(slot_.at(id)));
+      nodes.push_back(fmt::format("onnx2hpp::node<{}, onnx2hpp::in<{}>, {}>({})",
+                                  string_literal(o.name), fmt::join(reads, ", "),
+                                  slot_.at(o.output()), layer_names_.at(i)));
+    }
+    return fmt::format("/// The network: {} node(s) over tensor slots (graph inputs first).\n"
+                       "inline constexpr auto graph = onnx2hpp::make_graph<\n"
+                       "    onnx2hpp::inputs<{}>,\n    onnx2hpp::outputs<{}>>(\n    {});\n"
+                       "using graph_type = std::remove_cvref_t<decltype(graph)>;\n\n",
+                       nodes.size(), fmt::join(inputs, ", "), fmt::join(outputs, ", "),
+                       fmt::join(nodes, ",\n    "));
+  }
+
+  std::string io_entry(const std::string &prefix, std::size_t i, ir::tensor_id onnx,
+                       ir::tensor_id q, std::string &arrays) const {
+    const auto &t = g_.at(q);
+    auto onnx_dims = onnx_shape(onnx);
+    arrays += fmt::format("inline constexpr std::array<std::int64_t, {}> {}{}_onnx_shape{{{}}};\n",
+                          onnx_dims.size(), prefix, i, fmt::join(onnx_dims, ", "));
+    arrays += fmt::format("inline constexpr std::array<std::size_t, {}> {}{}_shape{{{}}};\n",
+                          t.shape.size(), prefix, i, fmt::join(t.shape, ", "));
+    float s = t.quant ? t.quant->scale_at(0) : 1.0f;
+    std::int32_t zp = t.quant ? t.quant->zero_point_at(0) : 0;
+    return fmt::format("{{.name = {}, .onnx_shape = {}{}_onnx_shape, .shape = {}{}_shape,\n"
+                       "     .onnx_is_nchw = {}, .scale = {}, .zero_point = {}}}",
+                       string_literal(g_.at(onnx).name), prefix, i, prefix, i,
+                       g_.at(onnx).order == ir::layout::nhwc, float_literal(s), zp);
+  }
+
+  std::string io_metadata() const {
+    std::string arrays, ins, outs, nodes;
+    std::vector<std::string> in_entries, out_entries, node_entries;
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+      in_entries.push_back(io_entry("input", i, inputs_[i].first, inputs_[i].second, arrays));
+    for (std::size_t i = 0; i < outputs_.size(); ++i)
+      out_entries.push_back(io_entry("output", i, outputs_[i].first, outputs_[i].second, arrays));
+    for (auto i : nodes_) {
+      const auto &o = g_.ops[i];
+      const auto &t = g_.at(o.output());
+      node_entries.push_back(fmt::format("{{{}, {}, {}, {}}}", string_literal(o.name),
+                                         string_literal(t.name),
+                                         float_literal(t.quant ? t.quant->scale_at(0) : 1.0f),
+                                         t.quant ? t.quant->zero_point_at(0) : 0));
+    }
+    return fmt::format(
+        "// Graph inputs and outputs in ONNX order. Convert with onnx2hpp::quantize_from_onnx /\n"
+        "// dequantize_to_onnx (ONNX layout, NCHW for 4-D) or the _nhwc variants.\n{}"
+        "inline constexpr std::array<onnx2hpp::io_tensor_info, {}> input_info{{{{\n    {}}}}};\n"
+        "inline constexpr std::array<onnx2hpp::io_tensor_info, {}> output_info{{{{\n    {}}}}};\n\n"
+        "/// Per node: the ONNX tensor its int8 output holds, and that tensor's quantization.\n"
+        "inline constexpr std::array<onnx2hpp::node_tensor_info, graph_type::n_nodes> "
+        "node_info{{{{\n    {}}}}};\n\n",
+        arrays, in_entries.size(), fmt::join(in_entries, ",\n    "), out_entries.size(),
+        fmt::join(out_entries, ",\n    "), fmt::join(node_entries, ",\n    "));
+  }
+
+  const lower::lowered_model &model_;
+  const ir::graph &g_;
+  header_options options_;
+  std::vector<std::pair<ir::tensor_id, ir::tensor_id>> inputs_;  ///< (ONNX tensor, int8 tensor)
+  std::vector<std::pair<ir::tensor_id, ir::tensor_id>> outputs_; ///< (ONNX tensor, int8 tensor)
+  std::set<std::size_t> boundary_;                               ///< quantize/dequantize ops
+  std::vector<std::size_t> nodes_;                               ///< ops that are graph nodes
+  std::map<ir::tensor_id, std::size_t> slot_;
+  std::map<std::size_t, std::string> layer_names_;
+};
+
+} // namespace
+
+std::string emit_header(const lower::lowered_model &model, const header_options &options) {
+  return header_writer(model, options).write();
+}
+
+std::string default_namespace(const std::filesystem::path &model) {
+  return identifier(model.stem().string());
+}
+
+void write_atomically(const std::filesystem::path &path, const std::string &text) {
+  auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  auto temp = folder / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  auto fail = [&](const std::string &what) {
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    throw error(failure::output_failed, fmt::format("cannot write '{}': {}: {}", path.string(),
+                                                    what, std::strerror(errno)));
+  };
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out)
+      fail("cannot create a file in its folder");
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    if (!out)
+      fail("writing failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    errno = ec.value();
+    fail("renaming the temporary file failed");
+  }
+}
+
+} // namespace onnx2hpp::codegen::emit

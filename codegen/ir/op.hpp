@@ -1,0 +1,195 @@
+#pragma once
+// An operation of the IR: what it computes (kind + typed attributes) and which tensors it reads
+// and writes.
+//
+// Import translates each ONNX node one to one, so the first IR of a model still has ONNX-level
+// kinds (QuantizeLinear, Gemm, Shape, QLinearConv, ...). The passes rewrite those into the small
+// set the library implements; `is_core` says which kinds may remain after them. Whether an op is
+// quantized is not part of its kind: it is read from the quantization of the tensors it touches.
+
+#include "ir/tensor.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace onnx2hpp::codegen::ir {
+
+enum class op_kind : std::uint8_t {
+  // -- kinds that remain after the passes -------------------------------------------------------
+  quantize,     ///< float -> int (graph input boundary); before recognise_qdq: QuantizeLinear
+  dequantize,   ///< int -> float (graph output boundary); before recognise_qdq: DequantizeLinear
+  requantize,   ///< int -> int with other scale/zero point
+  conv,         ///< 2-D convolution, any group count; input, weights [O,I/g,kH,kW], bias
+  dense,        ///< fully connected over the last axis; input, weights [out][in], bias
+  max_pool,     ///<
+  average_pool, ///<
+  global_average_pool, ///<
+  add,                 ///< element-wise, numpy broadcasting
+  mul,                 ///< element-wise, numpy broadcasting
+  concat,              ///<
+  reshape,             ///< same elements, same order, new shape (the output tensor's)
+  transpose,           ///<
+  slice,               ///<
+  resize,              ///< nearest neighbour
+  softmax,             ///<
+  activation,          ///< a stand-alone Relu/Clip/LeakyRelu/HardSwish/Sigmoid
+  pad,                 ///< constant padding that could not be fused into its consumer
+  // -- ONNX-level kinds that the passes rewrite -------------------------------------------------
+  constant,                    ///< Constant: its output tensor already carries the value
+  constant_of_shape,           ///<
+  shape,                       ///<
+  gather,                      ///<
+  cast,                        ///<
+  identity,                    ///< Identity, Dropout (inference)
+  squeeze,                     ///<
+  unsqueeze,                   ///<
+  flatten,                     ///<
+  sub,                         ///< only in shape arithmetic
+  div,                         ///< only in shape arithmetic
+  gemm,                        ///<
+  matmul,                      ///<
+  batch_norm,                  ///<
+  reduce_mean,                 ///<
+  clip,                        ///< Clip with min/max as inputs (opset >= 11)
+  qlinear_conv,                ///< QLinearConv
+  qlinear_matmul,              ///< QLinearMatMul
+  conv_integer,                ///< ConvInteger
+  matmul_integer,              ///< MatMulInteger
+  qlinear_add,                 ///< com.microsoft QLinearAdd
+  qlinear_mul,                 ///< com.microsoft QLinearMul
+  qlinear_global_average_pool, ///< com.microsoft QLinearGlobalAveragePool
+  qlinear_average_pool,        ///< com.microsoft QLinearAveragePool
+  qlinear_concat,              ///< com.microsoft QLinearConcat
+  qlinear_activation,          ///< com.microsoft QLinearSigmoid / QLinearLeakyRelu
+  qgemm,                       ///< com.microsoft QGemm
+  removed,                     ///< tombstone left by a pass; graph::sweep erases it
+};
+
+std::string_view name_of(op_kind k);
+/// True for the kinds the library implements (the first block above).
+bool is_core(op_kind k);
+
+/// ONNX Conv attributes for 2-D (a 1-D conv is imported as H = 1).
+struct conv_attrs {
+  std::array<std::int64_t, 2> kernel{1, 1};     ///< kH, kW
+  std::array<std::int64_t, 2> strides{1, 1};    ///< sH, sW
+  std::array<std::int64_t, 2> dilations{1, 1};  ///< dH, dW
+  std::array<std::int64_t, 4> pads{0, 0, 0, 0}; ///< top, left, bottom, right
+  std::int64_t group = 1;
+};
+
+struct pool_attrs {
+  std::array<std::int64_t, 2> kernel{1, 1};
+  std::array<std::int64_t, 2> strides{1, 1};
+  std::array<std::int64_t, 2> dilations{1, 1};
+  std::array<std::int64_t, 4> pads{0, 0, 0, 0}; ///< top, left, bottom, right
+  bool ceil_mode = false;
+  bool count_include_pad = false; ///< AveragePool only
+};
+
+/// A single axis: Concat, Softmax, Gather, Flatten, QuantizeLinear/DequantizeLinear.
+struct axis_attrs {
+  std::int64_t axis = 0;
+};
+
+/// Transpose: output dim i is input dim perm[i].
+struct perm_attrs {
+  std::vector<std::int64_t> perm;
+};
+
+/// Squeeze/Unsqueeze (when axes are attributes) and ReduceMean.
+struct axes_attrs {
+  std::vector<std::int64_t> axes;
+  bool keepdims = true;
+};
+
+/// Slice once its operands are constants: one entry per sliced axis.
+struct slice_attrs {
+  std::vector<std::int64_t> starts, ends, axes, steps;
+};
+
+/// Pad: ONNX order (all begins, then all ends), constant value in the input's real domain.
+struct pad_attrs {
+  std::vector<std::int64_t> pads;
+  std::string mode = "constant";
+  double value = 0.0;
+};
+
+/// Resize (opset 11+) attributes; `scales` is filled from the scales/sizes operand by the passes.
+struct resize_attrs {
+  std::string mode = "nearest";
+  std::string coordinate_transformation_mode = "half_pixel";
+  std::string nearest_mode = "round_prefer_floor";
+  std::vector<double> scales;
+};
+
+struct cast_attrs {
+  dtype to = dtype::f32;
+};
+
+/// ConstantOfShape's fill value (a one-element tensor).
+struct fill_attrs {
+  constant_data value;
+};
+
+struct gemm_attrs {
+  double alpha = 1.0;
+  double beta = 1.0;
+  bool trans_a = false;
+  bool trans_b = false;
+};
+
+struct batch_norm_attrs {
+  double epsilon = 1e-5;
+};
+
+enum class activation_kind : std::uint8_t { relu, clip, leaky_relu, hard_swish, sigmoid };
+std::string_view name_of(activation_kind k);
+
+/// A point-wise activation, in the real domain: relu(x) = max(x, 0); clip(x) = min(max(x, min),
+/// max); leaky_relu(x) = x >= 0 ? x : alpha * x; hard_swish(x) = x * relu6(x + 3) / 6;
+/// sigmoid(x) = 1 / (1 + exp(-x)).
+struct activation {
+  activation_kind kind = activation_kind::relu;
+  double alpha = 0.01; ///< leaky_relu
+  double min = 0.0;    ///< clip
+  double max = 0.0;    ///< clip
+};
+std::string to_string(const activation &a);
+
+using attributes = std::variant<std::monostate, conv_attrs, pool_attrs, axis_attrs, perm_attrs,
+                                axes_attrs, slice_attrs, pad_attrs, resize_attrs, cast_attrs,
+                                fill_attrs, gemm_attrs, batch_norm_attrs, activation>;
+
+using tensor_id = std::uint32_t;
+inline constexpr tensor_id no_tensor = ~tensor_id{0}; ///< an absent optional input
+
+struct op {
+  op_kind kind = op_kind::removed;
+  std::string name;      ///< the ONNX node name (or a generated one for ops a pass inserts)
+  std::string onnx_type; ///< the ONNX op type it was imported from, e.g. "QLinearConv"
+  std::vector<tensor_id> inputs;
+  std::vector<tensor_id> outputs;
+  attributes attrs;
+  std::optional<activation> fused_activation; ///< applied to the result before quantization
+  std::vector<std::string> fused; ///< "<OnnxType> <node name>" of every node merged into this op
+
+  tensor_id input(std::size_t i) const { return i < inputs.size() ? inputs[i] : no_tensor; }
+  tensor_id output(std::size_t i = 0) const { return outputs.at(i); }
+
+  template <class A>
+  A &get() {
+    return std::get<A>(attrs);
+  }
+  template <class A>
+  const A &get() const {
+    return std::get<A>(attrs);
+  }
+};
+
+} // namespace onnx2hpp::codegen::ir

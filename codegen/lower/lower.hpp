@@ -1,0 +1,68 @@
+#pragma once
+// Lowering: the numbers the kernels read, computed from the IR's float quantization.
+//
+// For every conv and dense: weights packed as the library reads them (conv OHWI, dense
+// [out][in]), the int32 bias in the accumulator scale (input scale * weight scale of the channel),
+// the zero points kept explicit (nothing is folded into the bias yet), and one fixed-point
+// multiplier + shift per output channel for input_scale * weight_scale[c] / output_scale, by
+// TFLite's QuantizeMultiplier (the library's onnx2hpp::quantize_multiplier, so generator and
+// kernels share one definition). Fused Relu/Clip become the int8 clamp range.
+
+#include "ir/graph.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace onnx2hpp::codegen::lower {
+
+/// real ≈ multiplier * 2^(shift - 31), one entry per output channel (or one for the tensor).
+struct requantization {
+  std::vector<std::int32_t> multiplier;
+  std::vector<std::int32_t> shift;
+};
+
+/// A fused activation that is not a clamp (LeakyRelu, HardSwish, Sigmoid) runs as a 256-entry
+/// table after requantization to this pre-activation quantization.
+struct lut_activation {
+  ir::activation function;
+  float input_scale = 1.0f;
+  std::int32_t input_zero_point = 0;
+};
+
+/// Everything a conv or dense kernel needs besides its geometry.
+struct accumulating_layer {
+  std::vector<std::int8_t> weights; ///< conv: OHWI; dense: [out][in]
+  ir::shape_t weight_shape;         ///< conv: {O, kH, kW, I/group}; dense: {out, in}
+  std::vector<std::int32_t> bias;   ///< [out], in scale input_scale * weight_scale[c]; or empty
+  std::int32_t input_zero_point = 0;
+  std::int32_t weight_zero_point = 0;
+  std::int32_t output_zero_point = 0;
+  requantization requant; ///< to the output (or to the LUT's input when `lut` is set)
+  std::int32_t act_min = -128;
+  std::int32_t act_max = 127;
+  std::optional<lut_activation> lut;
+};
+
+struct lowered_model {
+  ir::graph graph;
+  std::map<std::size_t, accumulating_layer> layers; ///< by op index: every conv and dense
+};
+
+/// Lowers a graph that passed check_supported. Throws failure::unsupported_model for what the
+/// kernels cannot express (per-channel weight zero points, int32 accumulator outputs, ...).
+lowered_model lower(ir::graph g);
+
+/// The pre-activation quantization for a fused LeakyRelu/HardSwish/Sigmoid in front of an output
+/// quantized with `out`: it covers every input the activation maps into the output's range.
+lut_activation pre_activation(const ir::activation &a, const ir::quantization &out);
+
+/// OIHW -> OHWI.
+std::vector<std::int8_t> to_ohwi(const std::vector<std::int8_t> &oihw, const ir::shape_t &shape);
+
+/// The multipliers for real_scale[c] = input_scale * weight_scale[c] / output_scale.
+requantization requantize_multipliers(double input_scale, const std::vector<float> &weight_scales,
+                                      double output_scale);
+
+} // namespace onnx2hpp::codegen::lower

@@ -1,0 +1,139 @@
+// onnx2hpp: quantized ONNX model -> one C++ header for the onnx2hpp library.
+
+#include "diagnostics/error.hpp"
+#include "emit/header.hpp"
+#include "import/to_ir.hpp"
+#include "ir/print.hpp"
+#include "lower/lower.hpp"
+#include "passes/passes.hpp"
+#include "report/layer_table.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#ifndef ONNX2HPP_VERSION
+#define ONNX2HPP_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace onnx2hpp::codegen;
+
+constexpr const char *exit_codes = R"(Exit codes:
+  0  success
+  1  internal error (a bug in onnx2hpp; please report it with the model)
+  2  bad command line
+  3  the model cannot be read: missing, truncated or not ONNX, external data not found
+  4  the model is valid ONNX but not supported: operators, float (unquantized) model,
+     dynamic input shapes without --input-shape
+  5  inconsistent quantization parameters: zero scale, per-channel length/axis mismatch, ...
+  6  the output file cannot be written)";
+
+struct options {
+  std::string model;
+  std::string output;
+  std::string name_space; ///< default: the model file's stem as an identifier
+  bool report = false;
+  bool dump_ir = false;
+  std::vector<std::string> input_shapes;
+};
+
+/// "NAME=1,3,224,224" -> (NAME, {1,3,224,224})
+std::pair<std::string, ir::shape_t> parse_input_shape(const std::string &text) {
+  auto eq = text.rfind('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw error(
+        failure::usage,
+        fmt::format("--input-shape '{}': expected NAME=d0,d1,... (e.g. input=1,3,224,224)", text));
+  ir::shape_t dims;
+  std::size_t start = eq + 1;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(field, &used);
+    } catch (const std::exception &) {
+      used = 0;
+    }
+    if (used != field.size() || field.empty() || value <= 0)
+      throw error(failure::usage,
+                  fmt::format("--input-shape '{}': '{}' is not a positive dimension", text, field));
+    dims.push_back(value);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return {text.substr(0, eq), dims};
+}
+
+int run(const options &opt) {
+  importer::load_options load;
+  for (const auto &text : opt.input_shapes) {
+    auto [name, dims] = parse_input_shape(text);
+    load.input_shapes[name] = dims;
+  }
+  auto model = lower::lower(passes::run_default_pipeline(importer::import_model(opt.model, load)));
+  const auto &graph = model.graph;
+  for (const auto &w : graph.info.warnings)
+    fmt::print(stderr, "onnx2hpp: warning: {}\n", w);
+  if (opt.dump_ir)
+    fmt::print("{}", ir::to_text(graph));
+  if (opt.report)
+    fmt::print("{} ({}, opset {}, {})\n{}", graph.info.source_path, graph.info.producer_name,
+               graph.info.opset, fmt::join(graph.info.dialects, ", "),
+               report::format_table(report::layer_table(graph)));
+  if (!opt.output.empty()) {
+    emit::header_options header;
+    header.name_space =
+        opt.name_space.empty() ? emit::default_namespace(opt.model) : opt.name_space;
+    header.generator_version = ONNX2HPP_VERSION;
+    emit::write_atomically(opt.output, emit::emit_header(model, header));
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"onnx2hpp: turn a quantized ONNX model (QDQ or QOperator) into one C++ header for "
+               "the onnx2hpp library",
+               "onnx2hpp"};
+  options opt;
+  app.add_option("MODEL", opt.model, "quantized .onnx model")->required();
+  app.add_option("-o,--output", opt.output, "header to write (written atomically)");
+  app.add_option("--namespace", opt.name_space,
+                 "C++ namespace of the generated code (default: the model file name as an "
+                 "identifier)");
+  app.add_flag("--report", opt.report,
+               "print the per-layer table (op, fused ops, shapes, MACs, "
+               "parameters, activation bytes)");
+  app.add_flag("--dump-ir", opt.dump_ir, "print the IR after the passes");
+  app.add_option("--input-shape", opt.input_shapes,
+                 "static shape for a graph input with dynamic dimensions, NAME=d0,d1,... "
+                 "(repeatable)");
+  app.set_version_flag("--version", std::string("onnx2hpp ") + ONNX2HPP_VERSION);
+  app.footer(exit_codes);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    auto code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(failure::usage);
+  }
+  try {
+    if (opt.output.empty() && !opt.report && !opt.dump_ir)
+      throw error(failure::usage, "nothing to do: give -o FILE, --report or --dump-ir");
+    return run(opt);
+  } catch (const error &e) {
+    fmt::print(stderr, "onnx2hpp: error: {}\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "onnx2hpp: internal error: {}\n", e.what());
+    return static_cast<int>(failure::internal);
+  }
+}

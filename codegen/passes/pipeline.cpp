@@ -1,0 +1,38 @@
+#include "passes/passes.hpp"
+
+#include <array>
+
+namespace onnx2hpp::codegen::passes {
+
+namespace {
+
+constexpr std::array pipeline{
+    pass{"fold_constants", fold_constants},
+    pass{"drop_identities", drop_identities},
+    pass{"recognise_qoperator", recognise_qoperator},
+    pass{"recognise_qdq", recognise_qdq},
+    pass{"canonicalize_ops", canonicalize_ops},
+    pass{"fold_batch_norm", fold_batch_norm},
+    pass{"fuse_activations", fuse_activations},
+    pass{"fuse_pad", fuse_pad},
+    pass{"uint8_to_int8", uint8_to_int8},
+    pass{"to_nhwc", to_nhwc},
+    pass{"isolate_requantization", isolate_requantization},
+    pass{"check_supported", check_supported},
+};
+
+} // namespace
+
+std::span<const pass> default_pipeline() {
+  return pipeline;
+}
+
+ir::graph run_default_pipeline(ir::graph g) {
+  for (const auto &p : pipeline) {
+    g = p.run(std::move(g));
+    g.verify(std::string(p.name));
+  }
+  return g;
+}
+
+} // namespace onnx2hpp::codegen::passes

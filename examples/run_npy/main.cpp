@@ -1,0 +1,149 @@
+// run_npy: runs a generated model on float32 .npy inputs (ONNX layout) and writes one float32 .npy
+// per graph output (dequantized, ONNX layout), then prints the latency.
+//
+//   run_npy [--backend ref|simd|npu-sim] [--repeat N] IN.npy... --out DIR
+//
+// Inputs are in graph-input order. An input may hold K samples stacked along the first axis (K
+// times the model's input size); the model then runs K times and the outputs are stacked the same
+// way. Output files are named after the ONNX output, characters outside [A-Za-z0-9_] replaced by
+// '_'. Exit codes: 0 success, 1 bad input files or I/O error, 2 bad usage.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "npy.hpp"
+#include ONNX2HPP_MODEL_HEADER
+
+#if __has_include(<onnx2hpp/backends/simd/simd.hpp>)
+#include <onnx2hpp/backends/simd/simd.hpp>
+#define RUN_NPY_HAS_SIMD 1
+#endif
+
+namespace model = ONNX2HPP_MODEL_NAMESPACE;
+using graph_t = model::graph_type;
+
+namespace {
+
+constexpr std::size_t n_in = graph_t::n_inputs, n_out = graph_t::n_outputs;
+
+alignas(64) std::array<std::int8_t, graph_t::arena_bytes == 0 ? 1 : graph_t::arena_bytes> arena;
+
+std::string file_name_for(std::string_view onnx_name) {
+  std::string s(onnx_name);
+  for (char &c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
+  return s;
+}
+
+int usage(const char *why) {
+  std::fprintf(stderr,
+               "run_npy: %s\nusage: run_npy [--backend ref|simd|npu-sim] [--repeat N] IN.npy... --out DIR\n"
+               "  model inputs (%zu):",
+               why, n_in);
+  for (const auto &t : model::input_info) std::fprintf(stderr, " %.*s", int(t.name.size()), t.name.data());
+  std::fprintf(stderr, "\n");
+  return 2;
+}
+
+template <class Backend>
+void run_once(const std::array<const std::int8_t *, n_in> &in, const std::array<std::int8_t *, n_out> &out) {
+  model::graph.run<Backend>(in, out, arena.data());
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string backend = "ref", out_dir;
+  std::vector<std::string> inputs;
+  long repeat = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--backend" && i + 1 < argc) backend = argv[++i];
+    else if (a == "--out" && i + 1 < argc) out_dir = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc) repeat = std::stol(argv[++i]);
+    else if (a == "--help" || a == "-h") return usage("runs the generated model on .npy inputs"), 0;
+    else if (a.starts_with("--")) return usage(("unknown option " + std::string(a)).c_str());
+    else inputs.emplace_back(a);
+  }
+  if (out_dir.empty()) return usage("--out DIR is required");
+  if (inputs.size() != n_in)
+    return usage(("the model has " + std::to_string(n_in) + " input(s), got " + std::to_string(inputs.size())).c_str());
+
+  void (*run)(const std::array<const std::int8_t *, n_in> &, const std::array<std::int8_t *, n_out> &) = nullptr;
+  if (backend == "ref") run = run_once<onnx2hpp::backends::ref>;
+#ifdef RUN_NPY_HAS_SIMD
+  else if (backend == "simd") run = run_once<onnx2hpp::backends::simd>;
+#endif
+  else if (backend == "simd" || backend == "npu-sim")
+    return usage(("backend '" + backend + "' is not available in this build (available: ref" +
+#ifdef RUN_NPY_HAS_SIMD
+                  ", simd" +
+#endif
+                  std::string(")"))
+                     .c_str());
+  else return usage(("unknown backend '" + backend + "' (ref, simd, npu-sim)").c_str());
+
+  try {
+    // Read and quantize the inputs, sample by sample.
+    std::size_t samples = 0;
+    std::array<std::vector<std::int8_t>, n_in> q_in;
+    for (std::size_t i = 0; i < n_in; ++i) {
+      const auto a = npy::read_float32(inputs[i]);
+      const auto &info = model::input_info[i];
+      if (a.data.size() % info.size() != 0 || a.data.empty())
+        throw std::runtime_error(inputs[i] + ": " + std::to_string(a.data.size()) +
+                                 " values is not a whole number of samples of input '" + std::string(info.name) +
+                                 "' (" + std::to_string(info.size()) + " values each)");
+      const std::size_t k = a.data.size() / info.size();
+      if (samples != 0 && k != samples) throw std::runtime_error("inputs hold different numbers of samples");
+      samples = k;
+      q_in[i].resize(a.data.size());
+      for (std::size_t s = 0; s < k; ++s)
+        onnx2hpp::quantize_from_onnx(info, a.data.data() + s * info.size(), q_in[i].data() + s * info.size());
+    }
+    std::array<std::vector<std::int8_t>, n_out> q_out;
+    for (std::size_t o = 0; o < n_out; ++o) q_out[o].resize(samples * model::output_info[o].size());
+
+    // Run every sample; repeat the whole set to time at least `repeat` (default 50) inferences.
+    const long passes = std::max<long>(1, ((repeat > 0 ? repeat : 50) + long(samples) - 1) / long(samples));
+    std::vector<double> us;
+    for (long p = 0; p < passes; ++p)
+      for (std::size_t s = 0; s < samples; ++s) {
+        std::array<const std::int8_t *, n_in> in{};
+        std::array<std::int8_t *, n_out> out{};
+        for (std::size_t i = 0; i < n_in; ++i) in[i] = q_in[i].data() + s * model::input_info[i].size();
+        for (std::size_t o = 0; o < n_out; ++o) out[o] = q_out[o].data() + s * model::output_info[o].size();
+        const auto t0 = std::chrono::steady_clock::now();
+        run(in, out);
+        const auto t1 = std::chrono::steady_clock::now();
+        us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      }
+
+    std::filesystem::create_directories(out_dir);
+    for (std::size_t o = 0; o < n_out; ++o) {
+      const auto &info = model::output_info[o];
+      std::vector<float> f(q_out[o].size());
+      for (std::size_t s = 0; s < samples; ++s)
+        onnx2hpp::dequantize_to_onnx(info, q_out[o].data() + s * info.size(), f.data() + s * info.size());
+      std::vector<std::size_t> shape(info.onnx_shape.begin(), info.onnx_shape.end());
+      if (!shape.empty()) shape[0] *= samples;
+      const std::string path = (std::filesystem::path(out_dir) / (file_name_for(info.name) + ".npy")).string();
+      npy::write_float32(path, shape, f.data());
+      std::printf("wrote %s\n", path.c_str());
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("latency (%s backend): median %.2f us, min %.2f us over %zu inferences; arena %zu bytes\n",
+                backend.c_str(), us[us.size() / 2], us.front(), us.size(), graph_t::arena_bytes);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "run_npy: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
