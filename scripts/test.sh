@@ -2,7 +2,9 @@
 # Sets up a fresh Debian machine and runs the whole test suite:
 #   1. g++ 12 build (library tests, generator, compile-fail tests) and ctest in parallel,
 #   2. the library tests again with clang++ 14,
-#   3. the library tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   3. the library tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   4. the simd suite cross-built for aarch64 and run under qemu-aarch64.
+# The g++ build also builds the benchmarks and runs each once (label benchmark); nothing is timed.
 # Usage: scripts/test.sh   (build trees go to build/test-*)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,7 @@ build() { # name, extra cmake args...
   run cmake --build "$dir" -j"$jobs"
 }
 
-build gcc -DCMAKE_CXX_COMPILER=g++
+build gcc -DCMAKE_CXX_COMPILER=g++ -DONNX2HPP_BUILD_BENCHMARKS=ON
 run ctest --test-dir build/test-gcc -j"$jobs" --output-on-failure
 
 build clang -DCMAKE_CXX_COMPILER=clang++ -DONNX2HPP_BUILD_GENERATOR=OFF
@@ -26,5 +28,8 @@ run ctest --test-dir build/test-clang -j"$jobs" --output-on-failure -L library
 build asan -DCMAKE_CXX_COMPILER=g++ -DONNX2HPP_BUILD_GENERATOR=OFF -DONNX2HPP_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run ctest --test-dir build/test-asan -j"$jobs" --output-on-failure -L library
+
+# The portable and NEON paths on a second architecture, under qemu-aarch64.
+run scripts/test-aarch64.sh
 
 echo "all tests passed"

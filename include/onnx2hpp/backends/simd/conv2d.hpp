@@ -1,0 +1,118 @@
+// simd kernels of conv2d. A packed conv2d runs as
+//  * GEMM (groups of any size, not depthwise): implicit im2col when in_channels/groups is a
+//    multiple of 4 (each tap row is read where it lies in the input; padding taps read a row of
+//    input zero points), otherwise a per-tile im2col panel (first layers with 1–3 channels);
+//  * depthwise (groups == in_channels, any channel multiplier): vectorised over channels, one
+//    multiply-accumulate per tap in int32 lanes, then the same vector requantization.
+// An unpacked conv2d is not specialised here and runs on ref.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "onnx2hpp/backends/simd/backend.hpp"
+#include "onnx2hpp/backends/simd/gemm.hpp"
+#include "onnx2hpp/backends/simd/pack.hpp"
+#include "onnx2hpp/layers/conv2d.hpp"
+
+namespace onnx2hpp {
+
+namespace simd::detail {
+
+/// Input coordinate of tap k of output o along one axis (negative or >= extent: padding).
+constexpr std::ptrdiff_t conv_tap(std::size_t o, std::size_t k, std::size_t stride,
+                                  std::size_t dilation, std::size_t pad_before) {
+  return static_cast<std::ptrdiff_t>(o * stride + k * dilation) -
+         static_cast<std::ptrdiff_t>(pad_before);
+}
+
+/// Splits `pixels` output pixels into at most `parts` chunks of whole row tiles.
+constexpr std::size_t chunk_pixels(std::size_t pixels, std::size_t parts, std::size_t tile) {
+  const std::size_t per = ceil_div(pixels, parts);
+  return round_up(per == 0 ? 1 : per, tile);
+}
+
+} // namespace simd::detail
+
+template <class E, class I, shape_type S, conv2d_attrs A>
+requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
+                                                 simd::packed<conv2d<S, A>>> {
+  using layer = conv2d<S, A>;
+  using in = typename layer::in;
+  using geo = simd::gemm_pack_geometry<layer>;
+  static constexpr std::size_t icg = geo::icg;
+  /// Taps read in place when every tap row is a whole number of 4-byte groups.
+  static constexpr bool implicit = icg % 4 == 0;
+  static constexpr bool padded = A.pad_top + A.pad_left + A.pad_bottom + A.pad_right > 0;
+  static constexpr std::size_t tap_bytes = implicit ? icg : geo::k4 * 4;
+  using plan = simd::gemm_plan<I, geo::blocks, geo::ocg, implicit ? geo::taps : 1, tap_bytes>;
+  static constexpr std::size_t pixels = layer::out_h * layer::out_w;
+  static constexpr std::size_t chunk =
+      simd::detail::chunk_pixels(pixels, simd::executor_concurrency<E>(), plan::rows);
+  static constexpr std::size_t chunks = simd::ceil_div(pixels, chunk);
+
+  static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    const std::uint8_t *weights = l.pack.weights.data();
+    const std::int32_t *offsets = l.pack.channel_offset.data();
+    E::parallel_for(in::n * A.groups * chunks, [&](std::size_t task) {
+      const std::size_t n = task / (A.groups * chunks);
+      const std::size_t g = task / chunks % A.groups;
+      const std::size_t m_begin = task % chunks * chunk;
+      const std::size_t m_end = std::min(pixels, m_begin + chunk);
+      const std::int8_t *x_group = x + n * in::h * in::w * in::c + g * icg;
+      const auto zp = static_cast<std::int8_t>(l.input_zero_point);
+      // A padding tap's row: the input zero point (contributes nothing after the correction).
+      std::array<std::int8_t, implicit && padded ? icg : 1> zp_row;
+      zp_row.fill(zp);
+      // im2col panel: one row per tile slot.
+      std::array<std::int8_t, implicit ? 1 : plan::rows * tap_bytes> panel;
+
+      auto rows = [&](std::size_t m, std::size_t r, const std::int8_t **taps) {
+        const std::size_t oy = m / layer::out_w, ox = m % layer::out_w;
+        std::int8_t *row = nullptr;
+        if constexpr (!implicit)
+          row = panel.data() + r * tap_bytes;
+        for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
+          const std::ptrdiff_t iy =
+              simd::detail::conv_tap(oy, ky, A.stride_h, A.dilation_h, A.pad_top);
+          for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
+            const std::ptrdiff_t ix =
+                simd::detail::conv_tap(ox, kx, A.stride_w, A.dilation_w, A.pad_left);
+            const bool inside = iy >= 0 && iy < static_cast<std::ptrdiff_t>(in::h) && ix >= 0 &&
+                                ix < static_cast<std::ptrdiff_t>(in::w);
+            const std::int8_t *src = inside ? x_group + (static_cast<std::size_t>(iy) * in::w +
+                                                         static_cast<std::size_t>(ix)) *
+                                                            in::c
+                                            : nullptr;
+            const std::size_t t = ky * A.kernel_w + kx;
+            if constexpr (implicit) {
+              taps[t] = src != nullptr ? src : zp_row.data();
+            } else {
+              if (src != nullptr)
+                std::memcpy(row + t * icg, src, icg);
+              else
+                std::memset(row + t * icg, zp, icg);
+            }
+          }
+        }
+        if constexpr (!implicit) {
+          std::memset(row + geo::k, 0, tap_bytes - geo::k); // k padding reads zero
+          taps[0] = row;
+        }
+      };
+      auto out_row = [&](std::size_t m) {
+        return out + (n * pixels + m) * A.out_channels + g * geo::ocg;
+      };
+      simd::gemm_group<I, plan>(l.output, g * geo::ocg, l.weight_zero_point,
+                                weights + g * geo::group_bytes, offsets + g * geo::group_channels,
+                                m_begin, m_end, rows, out_row);
+    });
+  }
+};
+
+} // namespace onnx2hpp

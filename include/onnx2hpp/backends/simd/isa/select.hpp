@@ -1,0 +1,63 @@
+// Picks the int8 dot-product implementation from the compiler's target macros:
+//   __AVX512VNNI__ + __AVX512BW__ + __AVX512VL__  -> isa::avx512_vnni  (vpdpbusd)
+//   __AVX2__                                       -> isa::avx2         (vpmaddwd on widened bytes)
+//   __ARM_NEON (AArch64)                           -> isa::neon         (sdot if
+//                                                     __ARM_FEATURE_DOTPROD, else smull + sadalp)
+//   otherwise                                      -> isa::portable     (plain loops)
+// Define ONNX2HPP_SIMD_PORTABLE to force the portable path. Every ISA struct has the same
+// interface; `available_isas` lists those compiled in, so tests can run each of them.
+#pragma once
+
+#include <tuple>
+
+// g++ 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsics once they are inlined
+// (the `__Y = __Y` idiom of _mm512_undefined_*, GCC bug 105593, fixed in g++ 13). The warning is
+// checked against the pragma state where the intrinsic is defined, so the intrinsic headers are
+// included here, first, with it disabled. (A translation unit that includes <immintrin.h> before
+// any onnx2hpp header may still see it; add -Wno-maybe-uninitialized there.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include "onnx2hpp/backends/simd/isa/avx2.hpp"
+#include "onnx2hpp/backends/simd/isa/avx512_vnni.hpp"
+#include "onnx2hpp/backends/simd/isa/neon.hpp"
+#include "onnx2hpp/backends/simd/isa/portable.hpp"
+
+namespace onnx2hpp::simd {
+
+#if defined(ONNX2HPP_SIMD_PORTABLE)
+using native_isa = isa::portable;
+#elif defined(ONNX2HPP_SIMD_HAS_AVX512_VNNI)
+using native_isa = isa::avx512_vnni;
+#elif defined(ONNX2HPP_SIMD_HAS_AVX2)
+using native_isa = isa::avx2;
+#elif defined(ONNX2HPP_SIMD_HAS_NEON)
+using native_isa = isa::neon;
+#else
+using native_isa = isa::portable;
+#endif
+
+/// Every ISA implementation this translation unit can run, best first.
+using available_isas = std::tuple<
+#if defined(ONNX2HPP_SIMD_HAS_AVX512_VNNI)
+    isa::avx512_vnni,
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_AVX2)
+    isa::avx2,
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_NEON)
+    isa::neon,
+#endif
+    isa::portable>;
+
+} // namespace onnx2hpp::simd

@@ -1,0 +1,250 @@
+// Packed constants for the simd kernels, and the `packed<Layer>` wrapper that carries them.
+//
+// The fast int8 kernels read weights in an order the plain OHWI layout does not have (see
+// layout.hpp), plus per-channel terms that fold the zero points in. Nothing is packed at run time:
+//  * `simd::pack(layer)` is a constexpr function. Evaluated into a `static constexpr` object it
+//    costs compile time, not run time: about one constant-evaluation step per packed byte
+//    (g++ 12 manages a few million per second, so a 0.5 M-weight layer adds ~1 s and its storage
+//    to the compiler's memory; raise -fconstexpr-ops-limit / -fconstexpr-steps past ~2^25).
+//  * For big models the generator emits the same bytes as string literals and builds the view
+//    directly (`gemm_pack_view{{from_bytes, w}, {from_bytes, c}}`), which compiles ~30x faster.
+// `packed<Layer>` is the layer plus a view of its pack. Every backend other than simd runs it as
+// the plain Layer (a forwarding kernel below), so a graph of packed layers still runs on `ref`,
+// in constant expressions, and on any backend that only knows the plain layer.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/backends/dispatch.hpp"
+#include "onnx2hpp/backends/simd/layout.hpp"
+#include "onnx2hpp/core/constant_data.hpp"
+#include "onnx2hpp/layers/conv2d.hpp"
+#include "onnx2hpp/layers/dense.hpp"
+
+namespace onnx2hpp::simd {
+
+namespace detail {
+/// The int32 with the same value modulo 2^32 (the kernels' accumulators wrap the same way, so a
+/// term is exact whenever the accumulator it ends up in fits int32, as the layers require).
+constexpr std::int32_t wrap_int32(std::int64_t v) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::uint64_t>(v)));
+}
+} // namespace detail
+
+// ---- GEMM packs: conv2d (not depthwise) and dense
+// -------------------------------------------------
+
+/// The matrix view of a layer: per group, out_channels_per_group × K with K = taps · icg.
+template <class Layer>
+struct gemm_shape;
+
+template <shape_type S, conv2d_attrs A>
+requires(!conv2d<S, A>::depthwise) struct gemm_shape<conv2d<S, A>> {
+  static constexpr std::size_t groups = A.groups;
+  static constexpr std::size_t ocg = conv2d<S, A>::out_channels_per_group;
+  static constexpr std::size_t icg = conv2d<S, A>::in_channels_per_group;
+  static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
+};
+template <shape_type S, std::size_t Units>
+struct gemm_shape<dense<S, Units>> {
+  static constexpr std::size_t groups = 1;
+  static constexpr std::size_t ocg = Units;
+  static constexpr std::size_t icg = dense<S, Units>::depth;
+  static constexpr std::size_t taps = 1;
+};
+
+/// Sizes of a layer's GEMM pack.
+template <class Layer>
+struct gemm_pack_geometry : gemm_shape<Layer> {
+  using base = gemm_shape<Layer>;
+  static constexpr std::size_t k = base::taps * base::icg;
+  static constexpr std::size_t k4 = ceil_div(k, 4);
+  static constexpr std::size_t blocks = ceil_div(base::ocg, pack_block_channels);
+  static constexpr std::size_t block_bytes = k4 * pack_block_bytes;
+  static constexpr std::size_t group_bytes = blocks * block_bytes;
+  static constexpr std::size_t weight_bytes = base::groups * group_bytes;
+  static constexpr std::size_t group_channels = blocks * pack_block_channels; ///< padded
+  static constexpr std::size_t channel_terms = base::groups * group_channels;
+};
+
+/// What the GEMM kernels read. `weights`: per group, `blocks` blocks in the layout.hpp order.
+/// `channel_offset[g · group_channels + c]` (c < out_channels_per_group; padding 0) is
+///   bias[oc] − input_zero_point · Σ_k w[oc][k] + K · input_zero_point · weight_zero_point
+/// (mod 2^32), so that with D = Σ_k w[oc][k] · x[k] and S = Σ_k x[k] over the receptive field
+/// (padding holding the input zero point):
+///   acc[oc] = D − weight_zero_point · S + channel_offset[oc].
+struct gemm_pack_view {
+  const_data<std::uint8_t> weights;
+  const_data<std::int32_t> channel_offset;
+};
+
+template <class Layer>
+struct gemm_pack_storage {
+  using geometry = gemm_pack_geometry<Layer>;
+  alignas(64) std::array<std::uint8_t, geometry::weight_bytes> weights{};
+  alignas(64) std::array<std::int32_t, geometry::channel_terms> channel_offset{};
+};
+
+template <class Layer>
+constexpr gemm_pack_storage<Layer> pack_gemm(const Layer &l) {
+  using geo = gemm_pack_geometry<Layer>;
+  gemm_pack_storage<Layer> p;
+  for (std::size_t g = 0; g < geo::groups; ++g)
+    for (std::size_t b = 0; b < geo::blocks; ++b)
+      for (std::size_t j = 0; j < pack_block_channels; ++j) {
+        const std::size_t c = b * pack_block_channels + j;
+        const bool real = c < geo::ocg;
+        const std::size_t oc = g * geo::ocg + c;
+        std::int64_t sum_w = 0;
+        for (std::size_t k = 0; k < geo::k4 * 4; ++k) {
+          std::int32_t w = 0;
+          if (real && k < geo::k) {
+            w = l.weights[oc * geo::k + k];
+            sum_w += w;
+          }
+          p.weights[g * geo::group_bytes + b * geo::block_bytes + (k / 4) * pack_block_bytes +
+                    j * 4 + k % 4] = static_cast<std::uint8_t>(w + 128);
+        }
+        if (real) {
+          const std::int64_t bias = l.bias.empty() ? 0 : l.bias[oc];
+          const std::int64_t zp = l.input_zero_point, wzp = l.weight_zero_point;
+          p.channel_offset[g * geo::group_channels + c] =
+              detail::wrap_int32(bias - zp * sum_w + static_cast<std::int64_t>(geo::k) * zp * wzp);
+        }
+      }
+  return p;
+}
+
+// ---- depthwise packs
+// -------------------------------------------------------------------------------
+
+template <class Layer>
+struct depthwise_pack_geometry;
+template <shape_type S, conv2d_attrs A>
+requires(conv2d<S, A>::depthwise) struct depthwise_pack_geometry<conv2d<S, A>> {
+  static constexpr std::size_t channels = A.groups; ///< input channels
+  static constexpr std::size_t multiplier = conv2d<S, A>::out_channels_per_group;
+  static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
+  static constexpr std::size_t tap_pairs = ceil_div(taps, 2);
+  static constexpr std::size_t padded = round_up(channels, pack_block_channels);
+};
+
+/// What the depthwise kernel reads, channel-minor so that a vector covers consecutive channels and
+/// taps in pairs, so that one int32 lane holds the weights of taps 2p (low half) and 2p + 1:
+///   weights[((j · tap_pairs + t / 2) · padded + c) · 2 + t % 2] = w[oc][t] − weight_zero_point
+/// (int16; a missing last tap of an odd count is 0)
+///   channel_offset[j · padded + c]      = bias[oc] − input_zero_point · Σ_t weights[..t..]
+/// for input channel c, multiplier index j, oc = c · multiplier + j, tap t = ky · kernel_w + kx;
+/// 0 in the padding; the offset mod 2^32. Then, with padding taps reading the input zero point,
+///   acc[oc] = channel_offset + Σ_t x_t · weights_t.
+/// (ONNX weight zero points are int8, so w − weight_zero_point fits int16.)
+struct depthwise_pack_view {
+  const_data<std::int16_t> weights;
+  const_data<std::int32_t> channel_offset;
+};
+
+template <class Layer>
+struct depthwise_pack_storage {
+  using geometry = depthwise_pack_geometry<Layer>;
+  alignas(64) std::array<std::int16_t, geometry::multiplier * geometry::tap_pairs * 2 *
+                                           geometry::padded> weights{};
+  alignas(64) std::array<std::int32_t, geometry::multiplier * geometry::padded> channel_offset{};
+};
+
+template <class Layer>
+constexpr depthwise_pack_storage<Layer> pack_depthwise(const Layer &l) {
+  using geo = depthwise_pack_geometry<Layer>;
+  depthwise_pack_storage<Layer> p;
+  for (std::size_t c = 0; c < geo::channels; ++c)
+    for (std::size_t j = 0; j < geo::multiplier; ++j) {
+      const std::size_t oc = c * geo::multiplier + j;
+      std::int64_t sum_w = 0;
+      for (std::size_t t = 0; t < geo::taps; ++t) {
+        const std::int32_t w = l.weights[oc * geo::taps + t] - l.weight_zero_point;
+        p.weights[((j * geo::tap_pairs + t / 2) * geo::padded + c) * 2 + t % 2] =
+            static_cast<std::int16_t>(w);
+        sum_w += w;
+      }
+      const std::int64_t bias = l.bias.empty() ? 0 : l.bias[oc];
+      p.channel_offset[j * geo::padded + c] =
+          detail::wrap_int32(bias - std::int64_t{l.input_zero_point} * sum_w);
+    }
+  return p;
+}
+
+// ---- which pack a layer takes
+// ------------------------------------------------------------------------
+
+template <class Layer>
+struct pack_traits;
+
+template <class Layer>
+requires requires {
+  gemm_shape<Layer>::groups;
+}
+struct pack_traits<Layer> {
+  using storage = gemm_pack_storage<Layer>;
+  using view = gemm_pack_view;
+  static constexpr storage make(const Layer &l) { return pack_gemm(l); }
+  static constexpr view view_of(const storage &s) { return {s.weights, s.channel_offset}; }
+};
+template <class Layer>
+requires requires {
+  depthwise_pack_geometry<Layer>::channels;
+}
+struct pack_traits<Layer> {
+  using storage = depthwise_pack_storage<Layer>;
+  using view = depthwise_pack_view;
+  static constexpr storage make(const Layer &l) { return pack_depthwise(l); }
+  static constexpr view view_of(const storage &s) { return {s.weights, s.channel_offset}; }
+};
+
+template <class Layer>
+concept packable = requires {
+  typename pack_traits<Layer>::storage;
+};
+
+/// The pack of `layer`, computed in a constant expression when assigned to a constexpr object:
+///   static constexpr auto conv0_pack = simd::pack(conv0);
+template <packable Layer>
+constexpr typename pack_traits<Layer>::storage pack(const Layer &layer) {
+  return pack_traits<Layer>::make(layer);
+}
+
+/// A layer together with a view of its simd pack. Built from a pack with static storage
+/// (`packed{conv0, conv0_pack}`) or from a view of generator-emitted bytes.
+template <packable Layer>
+struct packed : Layer {
+  using unpacked_layer = Layer;
+  using view_type = typename pack_traits<Layer>::view;
+  using storage_type = typename pack_traits<Layer>::storage;
+
+  view_type pack{};
+
+  constexpr packed(const Layer &layer, const storage_type &storage)
+      : Layer(layer), pack(pack_traits<Layer>::view_of(storage)) {}
+  constexpr packed(const Layer &layer, const storage_type &&) = delete; // would dangle
+  constexpr packed(const Layer &layer, const view_type &view) : Layer(layer), pack(view) {}
+
+  constexpr const Layer &layer() const { return *this; }
+};
+template <class Layer, class Pack>
+packed(const Layer &, const Pack &) -> packed<Layer>;
+
+} // namespace onnx2hpp::simd
+
+namespace onnx2hpp {
+
+/// Any backend without its own kernel for a packed layer runs the plain layer.
+template <class Backend, class Layer>
+struct kernel<Backend, simd::packed<Layer>> {
+  static constexpr void run(const simd::packed<Layer> &l,
+                            const std::array<const std::int8_t *, Layer::n_inputs> &in,
+                            std::int8_t *out) {
+    execute<Backend>(l.layer(), in, out);
+  }
+};
+
+} // namespace onnx2hpp
