@@ -12,6 +12,8 @@ packages=(
   libboost-dev libxsimd-dev doctest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev libfmt-dev nlohmann-json3-dev
   python3-onnx python3-numpy
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+  g++-aarch64-linux-gnu qemu-user
 )
 missing=()
 for p in "${packages[@]}"; do
