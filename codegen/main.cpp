@@ -7,6 +7,7 @@
 #include "lower/lower.hpp"
 #include "passes/passes.hpp"
 #include "report/layer_table.hpp"
+#include "report/npu_column.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -39,8 +40,19 @@ struct options {
   std::string name_space; ///< default: the model file's stem as an identifier
   bool report = false;
   bool dump_ir = false;
+  bool no_simd_packs = false;
+  std::string rounding = "fixed-point"; ///< --rounding fixed-point|onnxruntime
+  std::string npu_preset; ///< capability preset of the report's NPU column (empty: strict)
   std::vector<std::string> input_shapes;
 };
+
+/// The NPU capability preset named on the command line (`--npu-preset`, default strict).
+onnx2hpp::npu::capabilities npu_preset(const std::string &name) {
+  if (auto caps = onnx2hpp::npu::preset(name))
+    return *caps;
+  throw error(failure::usage, fmt::format("--npu-preset '{}': unknown preset (known: {})", name,
+                                          fmt::join(onnx2hpp::npu::preset_names, ", ")));
+}
 
 /// "NAME=1,3,224,224" -> (NAME, {1,3,224,224})
 std::pair<std::string, ir::shape_t> parse_input_shape(const std::string &text) {
@@ -73,6 +85,8 @@ std::pair<std::string, ir::shape_t> parse_input_shape(const std::string &text) {
 }
 
 int run(const options &opt) {
+  const std::string preset = opt.npu_preset.empty() ? "strict" : opt.npu_preset;
+  const auto caps = npu_preset(preset); // a bad name fails before the model is read
   importer::load_options load;
   for (const auto &text : opt.input_shapes) {
     auto [name, dims] = parse_input_shape(text);
@@ -84,15 +98,25 @@ int run(const options &opt) {
     fmt::print(stderr, "onnx2hpp: warning: {}\n", w);
   if (opt.dump_ir)
     fmt::print("{}", ir::to_text(graph));
-  if (opt.report)
-    fmt::print("{} ({}, opset {}, {})\n{}", graph.info.source_path, graph.info.producer_name,
-               graph.info.opset, fmt::join(graph.info.dialects, ", "),
-               report::format_table(report::layer_table(graph)));
+  if (opt.report) {
+    auto rows = report::layer_table(graph);
+    const auto npu =
+        report::plan_npu(model, caps, preset,
+                         opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
+                                                       : onnx2hpp::rounding_mode::fixed_point);
+    report::add_npu_column(rows, npu);
+    fmt::print("{} ({}, opset {}, {})\n{}\n{}", graph.info.source_path, graph.info.producer_name,
+               graph.info.opset, fmt::join(graph.info.dialects, ", "), report::format_table(rows),
+               report::format_npu_summary(npu));
+  }
   if (!opt.output.empty()) {
     emit::header_options header;
     header.name_space =
         opt.name_space.empty() ? emit::default_namespace(opt.model) : opt.name_space;
     header.generator_version = ONNX2HPP_VERSION;
+    header.simd_packs = !opt.no_simd_packs;
+    header.rounding = opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
+                                                    : onnx2hpp::rounding_mode::fixed_point;
     emit::write_atomically(opt.output, emit::emit_header(model, header));
   }
   return 0;
@@ -111,9 +135,23 @@ int main(int argc, char **argv) {
                  "C++ namespace of the generated code (default: the model file name as an "
                  "identifier)");
   app.add_flag("--report", opt.report,
-               "print the per-layer table (op, fused ops, shapes, MACs, "
-               "parameters, activation bytes)");
+               "print the per-layer table (op, fused ops, shapes, MACs, parameters, activation "
+               "bytes, NPU placement) and the NPU coverage totals");
+  app.add_option("--npu-preset", opt.npu_preset,
+                 "NPU capability preset of the report's NPU column: strict (default) or "
+                 "permissive (onnx2hpp::npu::strict / permissive). Each node is 'NPU <call>' "
+                 "(with the nodes merged into the call, driver calls and modelled cycles), "
+                 "'fused' (merged into the call above) or 'CPU: <reason>' (npu::reason), exactly "
+                 "as npu::plan<graph_type, caps> decides for the generated header");
   app.add_flag("--dump-ir", opt.dump_ir, "print the IR after the passes");
+  app.add_option("--rounding", opt.rounding,
+                 "requantization rounding of conv/dense/add/mul/average pools/concat: "
+                 "fixed-point (default: gemmlowp/TFLite integer multipliers) or onnxruntime "
+                 "(onnxruntime's fp32 scales, round half to even: outputs match onnxruntime's)")
+      ->check(CLI::IsMember({"fixed-point", "onnxruntime"}));
+  app.add_flag("--no-simd-packs", opt.no_simd_packs,
+               "leave out the backends::simd weight packs of conv/dense (smaller constants for "
+               "targets that run ref or an NPU only)");
   app.add_option("--input-shape", opt.input_shapes,
                  "static shape for a graph input with dynamic dimensions, NAME=d0,d1,... "
                  "(repeatable)");

@@ -6,6 +6,7 @@
 #include "passes/quant_params.hpp"
 #include "report/layer_table.hpp"
 
+#include <onnx2hpp/backends/simd/pack.hpp>
 #include <onnx2hpp/core/fixed_point.hpp>
 
 #include <algorithm>
@@ -73,12 +74,27 @@ bool is_clamp(const ir::activation &a) {
   return a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip;
 }
 
-/// The C++ of one layer: declarations it needs, its type, and its initializer.
+/// The C++ of one layer: declarations it needs, its type, and its initializer; for conv/dense,
+/// what follows the layer (its simd pack and the `packed` wrapper the graph node holds).
 struct layer_code {
   std::string declarations;
   std::string type;
   std::string init;
+  std::string after{};
 };
+
+/// Bytes of int8/int16/int32 values, little-endian (how onnx2hpp::const_data reads them).
+template <class T>
+std::vector<std::uint8_t> little_endian_bytes(const std::vector<T> &values) {
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(values.size() * sizeof(T));
+  for (T v : values) {
+    auto u = static_cast<std::make_unsigned_t<T>>(v);
+    for (std::size_t b = 0; b < sizeof(T); ++b)
+      bytes.push_back(static_cast<std::uint8_t>(u >> (8 * b)));
+  }
+  return bytes;
+}
 
 class header_writer {
 public:
@@ -103,7 +119,8 @@ public:
       throw error(failure::unsupported_model,
                   fmt::format("'{}': the onnx2hpp library has no layer for:\n{}",
                               g_.info.source_path, fmt::join(problems, "\n")));
-    return comment_block() + "#pragma once\n\n#include <onnx2hpp/onnx2hpp.hpp>\n\n" +
+    return comment_block() + "#pragma once\n\n#include <onnx2hpp/onnx2hpp.hpp>\n" +
+           (options_.simd_packs ? "#include <onnx2hpp/backends/simd/pack.hpp>\n\n" : "\n") +
            "#include <array>\n#include <cstddef>\n#include <cstdint>\n#include <type_traits>\n\n" +
            fmt::format("namespace {} {{\n\n", options_.name_space) + layers + graph_definition() +
            io_metadata() + fmt::format("}} // namespace {}\n", options_.name_space);
@@ -189,8 +206,24 @@ private:
       text += fmt::format("// output:   {} {} <- int8 {} {}\n", g_.at(onnx).name,
                           ir::to_string(onnx_shape(onnx)), ir::to_string(g_.at(q).shape),
                           g_.at(q).quant ? ir::to_string(*g_.at(q).quant) : "");
+    text += onnxruntime_rounding()
+                ? "// rounding: onnxruntime (--rounding onnxruntime): conv/dense/add/mul/average "
+                  "pools/concat\n//           requantize as onnxruntime does, fp32 scales and "
+                  "round half to even (.mode,\n//           *_scale); simd runs those layers with "
+                  "the ref kernels, the NPU leaves them to the CPU\n"
+                : "// rounding: fixed-point (gemmlowp/TFLite integer multipliers; --rounding "
+                  "onnxruntime matches onnxruntime)\n";
     for (const auto &w : info.warnings)
       text += fmt::format("// warning:  {}\n", w);
+    if (options_.simd_packs)
+      text +=
+          "//\n// simd packs: each conv/dense also carries its weights packed for backends::simd\n"
+          "// (<name>_pack_weights/_pack_offsets in the layout of "
+          "onnx2hpp/backends/simd/pack.hpp,\n"
+          "// computed by the generator with that header's code); graph nodes hold <name>_packed,\n"
+          "// which every other backend (ref, npu) runs as the plain layer. --no-simd-packs "
+          "leaves\n"
+          "// them out (about half the constants, for targets without backends::simd).\n";
     text +=
         "//\n// Layers (MACs of conv/dense; parameters = weights + bias; activation bytes of the "
         "output):\n";
@@ -248,11 +281,25 @@ private:
       lut = "&" + name + "_lut";
       zp = l.lut->input_zero_point;
     }
+    std::string rounding;
+    if (onnxruntime_rounding()) { // fp32 scales, read instead of the multipliers
+      auto scales = l.float_scale;
+      if (std::all_of(scales.begin(), scales.end(), [&](float s) { return s == scales.front(); }))
+        scales.resize(1);
+      std::vector<std::string> literals;
+      for (float s : scales)
+        literals.push_back(float_literal(s));
+      declarations += fmt::format("inline constexpr std::array<float, {}> {}_scale{{\n    {}}};\n",
+                                  scales.size(), name, wrapped_list(literals, "    "));
+      rounding = fmt::format(",\n                .mode = onnx2hpp::rounding_mode::onnxruntime,"
+                             "\n                .scale = {}_scale",
+                             name);
+    }
     return fmt::format(
         "{{.requant = {{.multiplier = {0}_multiplier, .shift = {0}_shift, .count = "
         "{1}}},\n                .zero_point = {2},\n                .act_min = {3},\n"
-        "                .act_max = {4},\n                .lut = {5}}}",
-        name, multiplier.size(), zp, l.act_min, l.act_max, lut);
+        "                .act_max = {4},\n                .lut = {5}{6}}}",
+        name, multiplier.size(), zp, l.act_min, l.act_max, lut, rounding);
   }
 
   std::string accumulating_constants(const std::string &name, const ir::op &o,
@@ -282,7 +329,67 @@ private:
         a.strides[1], a.dilations[0], a.dilations[1], a.pads[0], a.pads[1], a.pads[2], a.pads[3],
         a.group);
     c.init = accumulating_init(name, l, stage);
+    auto dim = [&](std::size_t i) { return static_cast<std::size_t>(l.weight_shape[i]); };
+    const auto in_channels = static_cast<std::size_t>(g_.at(o.input(0)).shape.back()); // NHWC
+    const auto groups = static_cast<std::size_t>(a.group);
+    if (groups == in_channels && groups > 1) // conv2d<S, A>::depthwise
+      c.after = depthwise_pack(
+          name, l, {.channels = groups, .multiplier = dim(0) / groups, .taps = dim(1) * dim(2)});
+    else
+      c.after = gemm_pack(name, l,
+                          {.groups = groups,
+                           .ocg = dim(0) / groups,
+                           .icg = dim(3),
+                           .taps = dim(1) * dim(2)});
     return c;
+  }
+
+  // -- simd packs: the weights again in the order of backends/simd/layout.hpp, computed here by
+  // the library's own packing code (simd::pack_gemm_into / pack_depthwise_into), so the header
+  // carries them as bytes and nothing is packed at compile or run time.
+
+  std::string gemm_pack(const std::string &name, const lower::accumulating_layer &l,
+                        const onnx2hpp::simd::gemm_dims &d) {
+    if (!options_.simd_packs)
+      return "";
+    std::vector<std::uint8_t> weights(d.weight_bytes());
+    std::vector<std::int32_t> offsets(d.channel_terms());
+    onnx2hpp::simd::pack_gemm_into(d, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
+                                   l.weight_zero_point, weights.data(), offsets.data());
+    return pack_code(name, "gemm", "16-channel blocks of 4-k groups, u8(w + 128)", weights,
+                     offsets);
+  }
+
+  std::string depthwise_pack(const std::string &name, const lower::accumulating_layer &l,
+                             const onnx2hpp::simd::depthwise_dims &d) {
+    if (!options_.simd_packs)
+      return "";
+    std::vector<std::int16_t> weights(d.weight_count());
+    std::vector<std::int32_t> offsets(d.channel_terms());
+    onnx2hpp::simd::pack_depthwise_into(d, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
+                                        l.weight_zero_point, weights.data(), offsets.data());
+    return pack_code(name, "depthwise", "channel-minor tap pairs, int16 w - weight_zero_point",
+                     little_endian_bytes(weights), offsets);
+  }
+
+  std::string pack_code(const std::string &name, const std::string &kind, const std::string &what,
+                        const std::vector<std::uint8_t> &weights,
+                        const std::vector<std::int32_t> &offsets) {
+    packed_.insert(name);
+    return fmt::format(
+        "/// {0} for backends::simd: weights packed as {2} (onnx2hpp/backends/simd/pack.hpp),\n"
+        "/// bias and zero-point terms per channel. Other backends run {0} itself.\n"
+        "alignas(64) inline constexpr char {0}_pack_weights[] =\n    {3};\n"
+        "alignas(64) inline constexpr std::array<std::int32_t, {4}> {0}_pack_offsets{{\n    {5}}};\n"
+        "static_assert(sizeof({0}_pack_weights) - 1 ==\n"
+        "                  sizeof(onnx2hpp::simd::packed<{0}_t>::storage_type::weights) &&\n"
+        "              sizeof({0}_pack_offsets) ==\n"
+        "                  sizeof(onnx2hpp::simd::packed<{0}_t>::storage_type::channel_offset));\n"
+        "inline constexpr onnx2hpp::simd::packed<{0}_t> {0}_packed{{\n"
+        "    {0}, onnx2hpp::simd::{1}_pack_view{{{{onnx2hpp::from_bytes, {0}_pack_weights}}, "
+        "{0}_pack_offsets}}}};\n",
+        name, kind, what, byte_string_literal(weights), offsets.size(),
+        wrapped_list(offsets, "    "));
   }
 
   layer_code dense(const std::string &name, const ir::op &o) {
@@ -292,6 +399,11 @@ private:
     auto stage = output_stage(name, o, l, c.declarations);
     c.type = fmt::format("onnx2hpp::dense<{}, {}>", shape_of(o.input(0)), l.weight_shape[0]);
     c.init = accumulating_init(name, l, stage);
+    c.after = gemm_pack(name, l,
+                        {.groups = 1,
+                         .ocg = static_cast<std::size_t>(l.weight_shape[0]),
+                         .icg = static_cast<std::size_t>(l.weight_shape[1]),
+                         .taps = 1});
     return c;
   }
 
@@ -342,8 +454,23 @@ private:
 
   std::string pool_init(const ir::op &o) const {
     return fmt::format("{{.input_zero_point = {}, .output_zero_point = {}, .multiplier = {}, "
-                       ".act_min = -128, .act_max = 127}}",
-                       zero_point(o, o.input(0)), zero_point(o, o.output()), rescale(o));
+                       ".act_min = -128, .act_max = 127{}}}",
+                       zero_point(o, o.input(0)), zero_point(o, o.output()), rescale(o),
+                       onnxruntime_rounding()
+                           ? fmt::format(",\n    .mode = onnx2hpp::rounding_mode::onnxruntime, "
+                                         ".input_scale = {}, .output_scale = {}",
+                                         float_literal(scale(o, o.input(0))),
+                                         float_literal(scale(o, o.output())))
+                           : "");
+  }
+
+  /// The trailing rounding-mode argument of make_add_params / make_mul_params /
+  /// make_concat_input (nothing in the default fixed-point mode).
+  std::string mode_argument() const {
+    return onnxruntime_rounding() ? ", onnx2hpp::rounding_mode::onnxruntime" : "";
+  }
+  bool onnxruntime_rounding() const {
+    return options_.rounding == onnx2hpp::rounding_mode::onnxruntime;
   }
 
   /// Fused activation of add/mul: a clamp range, or a table after a pre-activation quantization.
@@ -391,12 +518,12 @@ private:
     bool add = o.kind == op_kind::add;
     c.type = fmt::format("onnx2hpp::{}<{}, {}>", add ? "add" : "mul", shape_of(o.input(0)),
                          shape_of(o.input(1)));
-    c.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}),\n"
+    c.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}{}),\n"
                          "    .lut = {}}}",
                          add ? "add" : "mul", float_literal(scale(o, o.input(0))),
                          zero_point(o, o.input(0)), float_literal(scale(o, o.input(1))),
                          zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range,
-                         f.lut);
+                         mode_argument(), f.lut);
     return c;
   }
 
@@ -404,9 +531,10 @@ private:
     std::vector<std::string> shapes, inputs;
     for (auto id : o.inputs) {
       shapes.push_back(shape_of(id));
-      inputs.push_back(fmt::format("onnx2hpp::make_concat_input({}, {}, {}, {})",
+      inputs.push_back(fmt::format("onnx2hpp::make_concat_input({}, {}, {}, {}{})",
                                    float_literal(scale(o, id)), zero_point(o, id),
-                                   float_literal(scale(o, o.output())), zero_point(o, o.output())));
+                                   float_literal(scale(o, o.output())), zero_point(o, o.output()),
+                                   mode_argument()));
     }
     auto axis = o.get<ir::axis_attrs>().axis;
     if (axis < 0)
@@ -585,8 +713,9 @@ private:
                     fmt::join(o.fused, " + "), ir::to_string(out.shape),
                     out.quant ? ir::to_string(*out.quant) : "");
     return summary + c.declarations +
-           fmt::format("using {0}_t = {1};\ninline constexpr {0}_t {0}{2};\n\n", name, c.type,
-                       c.init);
+           fmt::format("using {0}_t = {1};\ninline constexpr {0}_t {0}{2};\n", name, c.type,
+                       c.init) +
+           c.after + "\n";
   }
 
   std::string graph_definition() const {
@@ -603,7 +732,9 @@ private:
           reads.push_back(std::to_string(slot_.at(id)));
       nodes.push_back(fmt::format("onnx2hpp::node<{}, onnx2hpp::in<{}>, {}>({})",
                                   string_literal(o.name), fmt::join(reads, ", "),
-                                  slot_.at(o.output()), layer_names_.at(i)));
+                                  slot_.at(o.output()),
+                                  packed_.count(layer_names_.at(i)) ? layer_names_.at(i) + "_packed"
+                                                                    : layer_names_.at(i)));
     }
     return fmt::format("/// The network: {} node(s) over tensor slots (graph inputs first).\n"
                        "inline constexpr auto graph = onnx2hpp::make_graph<\n"
@@ -665,6 +796,7 @@ private:
   std::vector<std::size_t> nodes_;                               ///< ops that are graph nodes
   std::map<ir::tensor_id, std::size_t> slot_;
   std::map<std::size_t, std::string> layer_names_;
+  std::set<std::string> packed_; ///< layers whose graph node is `<name>_packed`
 };
 
 } // namespace

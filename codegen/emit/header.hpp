@@ -4,6 +4,8 @@
 
 #include "lower/lower.hpp"
 
+#include <onnx2hpp/core/fixed_point.hpp>
+
 #include <filesystem>
 #include <string>
 
@@ -12,6 +14,11 @@ namespace onnx2hpp::codegen::emit {
 struct header_options {
   std::string name_space;        ///< C++ namespace of everything emitted
   std::string generator_version; ///< printed in the comment block
+  /// Emit each conv/dense's backends::simd pack and put `simd::packed` layers in the graph.
+  bool simd_packs = true;
+  /// How every requantizing layer rounds (`--rounding`): the library's fixed-point default, or
+  /// onnxruntime's fp32 scales with ties to even (emits `.mode` and the fp32 scales).
+  onnx2hpp::rounding_mode rounding = onnx2hpp::rounding_mode::fixed_point;
 };
 
 /// The header text. Throws failure::unsupported_model for ops the library has no layer for,

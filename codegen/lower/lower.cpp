@@ -182,6 +182,11 @@ accumulating_layer lower_accumulating(ir::graph &g, const ir::op &o) {
   for (std::size_t c = 0; c < channels; ++c)
     weight_scales[c] = wq.scale_at(c);
   l.requant = requantize_multipliers(xq.scale_at(0), weight_scales, output_scale);
+  const auto x_scale = static_cast<float>(xq.scale_at(0));
+  const auto y_scale = static_cast<float>(output_scale);
+  for (float ws : weight_scales) // onnxruntime's QLinearConv/QGemm order, every step in fp32
+    l.float_scale.push_back(
+        onnx2hpp::fp32_div(onnx2hpp::fp32_mul(x_scale, ws), y_scale));
   return l;
 }
 

@@ -6,7 +6,8 @@
 // the zero points kept explicit (nothing is folded into the bias yet), and one fixed-point
 // multiplier + shift per output channel for input_scale * weight_scale[c] / output_scale, by
 // TFLite's QuantizeMultiplier (the library's onnx2hpp::quantize_multiplier, so generator and
-// kernels share one definition). Fused Relu/Clip become the int8 clamp range.
+// kernels share one definition), and the same scales in fp32 as onnxruntime computes them (for
+// the generator's `--rounding onnxruntime`). Fused Relu/Clip become the int8 clamp range.
 
 #include "ir/graph.hpp"
 
@@ -40,6 +41,9 @@ struct accumulating_layer {
   std::int32_t weight_zero_point = 0;
   std::int32_t output_zero_point = 0;
   requantization requant; ///< to the output (or to the LUT's input when `lut` is set)
+  /// The same scales as onnxruntime computes them for `--rounding onnxruntime`: per channel
+  /// fp32(fp32(input_scale * weight_scale[c]) / output_scale), all operands fp32.
+  std::vector<float> float_scale;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
   std::optional<lut_activation> lut;

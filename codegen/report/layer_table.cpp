@@ -80,34 +80,38 @@ std::vector<layer_row> layer_table(const ir::graph &g) {
 
 std::string format_table(const std::vector<layer_row> &rows, const std::string &prefix) {
   std::size_t name_w = 4, op_w = 2, fused_w = 5, shape_w = 12;
+  bool npu = false;
   for (const auto &r : rows) {
     name_w = std::max(name_w, r.name.size());
     op_w = std::max(op_w, r.op.size());
     fused_w = std::max(fused_w, r.fused.size());
     shape_w = std::max(shape_w, r.output_shape.size());
+    npu = npu || !r.npu.empty();
   }
   std::string out;
   auto line = [&](std::string_view index, std::string_view name, std::string_view op,
                   std::string_view fused, std::string_view shape, std::string_view macs,
-                  std::string_view params, std::string_view bytes) {
+                  std::string_view params, std::string_view bytes, std::string_view npu_text) {
     auto text =
         fmt::format("{:>3}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>10}  {:>9}  {:>10}", index, name,
                     name_w, op, op_w, fused, fused_w, shape, shape_w, macs, params, bytes);
+    if (npu)
+      text += fmt::format("  {}", npu_text);
     text.erase(text.find_last_not_of(' ') + 1);
     out += prefix + text + "\n";
   };
-  line("#", "node", "op", "fused", "output shape", "MACs", "params", "act. bytes");
+  line("#", "node", "op", "fused", "output shape", "MACs", "params", "act. bytes", "NPU");
   std::uint64_t macs = 0, params = 0, peak = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto &r = rows[i];
     line(std::to_string(i), r.name, r.op, r.fused, r.output_shape, std::to_string(r.macs),
-         std::to_string(r.params), std::to_string(r.activation_bytes));
+         std::to_string(r.params), std::to_string(r.activation_bytes), r.npu);
     macs += r.macs;
     params += r.params;
     peak = std::max(peak, r.activation_bytes);
   }
   line("", "total", "", "", "", std::to_string(macs), std::to_string(params),
-       fmt::format("max {}", peak));
+       fmt::format("max {}", peak), "");
   return out;
 }
 

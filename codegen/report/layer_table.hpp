@@ -17,11 +17,13 @@ struct layer_row {
   std::uint64_t macs = 0;             ///< multiply-accumulates of conv/dense
   std::uint64_t params = 0;           ///< weight + bias elements
   std::uint64_t activation_bytes = 0; ///< bytes of the output tensor
+  std::string npu; ///< where the node runs on an NPU preset (report/npu_column.hpp), or empty
 };
 
 std::vector<layer_row> layer_table(const ir::graph &g);
 
 /// Aligned text, one line per layer and a total line; `prefix` starts every line (e.g. "// ").
+/// An "NPU" column is added when any row has `npu` set.
 std::string format_table(const std::vector<layer_row> &rows, const std::string &prefix = "");
 
 } // namespace onnx2hpp::codegen::report

@@ -65,12 +65,40 @@ TEST_SUITE("emit") {
     has("onnx2hpp::transpose<onnx2hpp::shape<1, 2, 2, 2>, 0, 3, 1, 2>");
     has("onnx2hpp::reshape<onnx2hpp::shape<1, 2, 2, 2>, onnx2hpp::shape<1, 8>>");
     has("onnx2hpp::dense<onnx2hpp::shape<1, 8>, 3>");
-    has("onnx2hpp::node<\"conv\", onnx2hpp::in<0>, 1>(conv)");
+    has("onnx2hpp::node<\"conv\", onnx2hpp::in<0>, 1>(conv_packed)");
     has("using graph_type = std::remove_cvref_t<decltype(graph)>;");
     has("input_info{{");
     has(".name = \"input\", .onnx_shape = input0_onnx_shape");
     has(".onnx_is_nchw = true");
     has("node_info{{");
+  }
+
+  TEST_CASE("conv and dense carry their simd packs; --no-simd-packs leaves them out") {
+    auto model = lower::lower(passes::run_default_pipeline(small_qdq_cnn().import()));
+    auto text = emit::emit_header(model, {"small", "1.2.3"});
+    auto has = [&](const std::string &t, const std::string &part) {
+      INFO(part);
+      return t.find(part) != std::string::npos;
+    };
+    CHECK(has(text, "#include <onnx2hpp/backends/simd/pack.hpp>"));
+    CHECK(has(text, "// simd packs:"));
+    // conv 3x3, 1 -> 2 channels: K = 9 -> 3 groups of 4 k, one block of 16 channels: 192 bytes
+    CHECK(has(text, "alignas(64) inline constexpr char conv_pack_weights[] ="));
+    CHECK(has(text, "alignas(64) inline constexpr std::array<std::int32_t, 16> conv_pack_offsets{"));
+    CHECK(has(text, "inline constexpr onnx2hpp::simd::packed<conv_t> conv_packed{\n"
+                    "    conv, onnx2hpp::simd::gemm_pack_view{{onnx2hpp::from_bytes, "
+                    "conv_pack_weights}, conv_pack_offsets}};"));
+    std::size_t wrappers = 0; // conv and dense
+    for (auto at = text.find("inline constexpr onnx2hpp::simd::packed<"); at != std::string::npos;
+         at = text.find("inline constexpr onnx2hpp::simd::packed<", at + 1))
+      ++wrappers;
+    CHECK(wrappers == 2);
+    emit::header_options plain{"small", "1.2.3"};
+    plain.simd_packs = false;
+    auto without = emit::emit_header(model, plain);
+    CHECK_FALSE(has(without, "_pack"));
+    CHECK_FALSE(has(without, "simd"));
+    CHECK(has(without, "onnx2hpp::node<\"conv\", onnx2hpp::in<0>, 1>(conv)"));
   }
 
   TEST_CASE("ops without a library layer are listed together") {

@@ -157,6 +157,54 @@ constexpr std::int64_t rounding_divide(std::int64_t num, std::int64_t den) {
   return abs_r >= den - abs_r ? q + (num < 0 ? -1 : 1) : q; // |r| / den >= 1/2
 }
 
+/// How a layer rounds when it requantizes.
+///   fixed_point  gemmlowp/TFLite integer arithmetic (quantize_multiplier, multiply_by_quantized_
+///                multiplier): the library's default, no float on the inference path.
+///   onnxruntime  onnxruntime's (MLAS) float requantization: the scale in fp32, the value times the
+///                scale in fp32, rounded half to even (requantize_fp32), so outputs match
+///                onnxruntime's int8 outputs instead of differing by one step on near-ties.
+enum class rounding_mode : std::uint8_t { fixed_point, onnxruntime };
+
+/// a · b rounded once to fp32, like a float multiply on an IEEE machine, but immune to the
+/// compiler contracting it with a following addition into an FMA (-ffp-contract=fast with FMA
+/// hardware): the double product of two floats is exact (24 + 24 bits < 53), and the explicit
+/// conversion is the single rounding.
+constexpr float fp32_mul(float a, float b) {
+  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b));
+}
+
+/// a / b rounded once to fp32 (the double quotient, rounded to float: double rounding cannot
+/// change an fp32 quotient, 53 >= 2·24 + 2).
+constexpr float fp32_div(float a, float b) {
+  return static_cast<float>(static_cast<double>(a) / static_cast<double>(b));
+}
+
+/// a + b rounded once to fp32 (the double sum of two floats of the magnitudes met here is exact).
+constexpr float fp32_add(float a, float b) {
+  return static_cast<float>(static_cast<double>(a) + static_cast<double>(b));
+}
+
+/// The last step of onnxruntime's float requantization: saturate_int8(clamp(round_half_even(v) +
+/// zero_point, act_min, act_max)). NaN maps to the clamped zero point.
+/// Preconditions: −128 <= act_min <= act_max <= 127.
+constexpr std::int8_t requantize_fp32(float v, std::int32_t zero_point, std::int32_t act_min,
+                                      std::int32_t act_max) {
+  double r = v != v ? 0.0 : round_half_even(static_cast<double>(v));
+  r += zero_point;
+  r = r < act_min ? act_min : (r > act_max ? act_max : r);
+  return static_cast<std::int8_t>(r);
+}
+
+/// onnxruntime's requantization of an int32 accumulator (QLinearConv, QLinearMatMul, QGemm):
+///   requantize_fp32(fp32(acc) · scale, zero_point, act_min, act_max)
+/// acc is converted to float first (rounding to nearest even above 2^24, as cvtdq2ps does), the
+/// product is rounded to fp32. `scale` is input_scale · weight_scale / output_scale evaluated in
+/// fp32 in that order.
+constexpr std::int8_t requantize_float(std::int32_t acc, float scale, std::int32_t zero_point,
+                                       std::int32_t act_min, std::int32_t act_max) {
+  return requantize_fp32(fp32_mul(static_cast<float>(acc), scale), zero_point, act_min, act_max);
+}
+
 /// ONNX QuantizeLinear for int8: saturate(round_half_even(x / scale) + zero_point).
 /// x / scale is evaluated in float (as onnxruntime does); the rounded value is added to the zero
 /// point and clamped to [−128, 127] in double, so ±inf saturate. NaN maps to zero_point (clamped).

@@ -1,8 +1,10 @@
 // The output stage shared by every accumulating layer (conv, dense, ...): int32 accumulator ->
-// fixed-point requantization per output channel -> zero point -> clamp to the fused activation's
-// range -> optional 256-entry look-up table for non-piecewise-linear fused activations.
+// requantization per output channel (fixed-point, or onnxruntime's fp32 scale and round half to
+// even) -> zero point -> clamp to the fused activation's range -> optional 256-entry look-up
+// table for non-piecewise-linear fused activations.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,20 +26,46 @@ struct channel_requant {
   }
 };
 
+/// fp32 requantization scales (input_scale · weight_scale[c] / output_scale, evaluated in fp32),
+/// per output channel (`count` = channels) or per tensor (`count` = 1). Read only in
+/// rounding_mode::onnxruntime; default-constructed (empty) otherwise.
+struct channel_scale {
+  const float *scale = nullptr;
+  std::size_t count = 1;
+
+  constexpr channel_scale() = default;
+  constexpr channel_scale(const float *values, std::size_t n) : scale(values), count(n) {}
+  template <std::size_t N>
+  constexpr channel_scale(const std::array<float, N> &a) : scale(a.data()), count(N) {}
+
+  constexpr float operator[](std::size_t channel) const { return scale[count == 1 ? 0 : channel]; }
+};
+
 /// Requantization of an accumulator into the int8 output of one channel.
 ///
-/// out = clamp(multiply_by_quantized_multiplier(acc, requant[c]) + zero_point, act_min, act_max);
+/// mode == rounding_mode::fixed_point (default):
+///   out = clamp(multiply_by_quantized_multiplier(acc, requant[c]) + zero_point, act_min, act_max)
+/// mode == rounding_mode::onnxruntime (reads `scale`, not `requant`):
+///   out = clamp(round_half_even(fp32(acc) · scale[c]) + zero_point, act_min, act_max)
+///   (requantize_float; the product in fp32, as onnxruntime's QLinearConv/QGemm/QLinearMatMul)
 /// then, if `lut` is set (fused LeakyReLU/HardSwish/Sigmoid/Tanh), out = (*lut)[out + 128]. The
 /// value before the table is the activation's input, quantized with the pre-activation scale.
+/// The mode is an explicit flag: which data is meaningful never depends on comparing a pointer
+/// with nullptr (not a constant expression for g++ under -fsanitize).
 struct output_stage {
   channel_requant requant;
   std::int32_t zero_point = 0;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
   const lut256 *lut = nullptr;
+  rounding_mode mode = rounding_mode::fixed_point;
+  channel_scale scale{};
 
   constexpr std::int8_t apply(std::int32_t acc, std::size_t channel) const {
-    const std::int8_t q = requantize(acc, requant[channel], zero_point, act_min, act_max);
+    const std::int8_t q =
+        mode == rounding_mode::onnxruntime
+            ? requantize_float(acc, scale[channel], zero_point, act_min, act_max)
+            : requantize(acc, requant[channel], zero_point, act_min, act_max);
     return lut != nullptr ? (*lut)[static_cast<std::size_t>(q + 128)] : q;
   }
 };

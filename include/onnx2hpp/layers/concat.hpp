@@ -19,23 +19,32 @@ namespace onnx2hpp {
 /// with multiplier ≈ input_scale / (output_scale · 2^left_shift). The left shift (16 unless the
 /// ratio is tiny; |in − zero_point| <= 255 leaves room) keeps fraction bits through the high
 /// multiply, so the result is rounded once: to nearest, ties away from zero.
+/// In rounding_mode::onnxruntime (onnxruntime's DequantizeLinear → QuantizeLinear, as its
+/// QLinearConcat): out = saturate(round_half_even(fp32(fp32(in − zero_point) · scale) /
+/// output_scale) + output_zero_point); identity inputs are copied in both modes.
 /// Build it with make_concat_input.
 struct concat_input {
   std::int32_t zero_point = 0;
   quantized_multiplier multiplier{1 << 30, -15}; ///< 1.0 with left_shift 16
   std::int32_t left_shift = 16;
   bool identity = true;
+  rounding_mode mode = rounding_mode::fixed_point;
+  float scale = 1.0f;        ///< the input's scale, onnxruntime mode only
+  float output_scale = 1.0f; ///< onnxruntime mode only
 };
 
 /// concat_input from float quantization parameters (ratio computed in double); identity when
 /// scale and zero point match the output's exactly.
 constexpr concat_input make_concat_input(float in_scale, std::int32_t in_zero_point,
-                                         float out_scale, std::int32_t out_zero_point) {
+                                         float out_scale, std::int32_t out_zero_point,
+                                         rounding_mode mode = rounding_mode::fixed_point) {
   quantized_multiplier m =
       quantize_multiplier(static_cast<double>(in_scale) / static_cast<double>(out_scale));
   const std::int32_t left_shift = m.shift + 31 < 16 ? m.shift + 31 : 16; // shift >= −31
   m.shift -= left_shift;
-  return {in_zero_point, m, left_shift, in_scale == out_scale && in_zero_point == out_zero_point};
+  return {
+      in_zero_point, m,        left_shift, in_scale == out_scale && in_zero_point == out_zero_point,
+      mode,          in_scale, out_scale};
 }
 
 namespace detail {

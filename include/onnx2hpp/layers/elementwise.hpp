@@ -63,7 +63,11 @@ using broadcast_shape_t = typename broadcast<A, B>::type;
 ///               act_min, act_max)
 /// with a_multiplier ≈ s_a / (2·max(s_a, s_b)), b_multiplier ≈ s_b / (2·max(s_a, s_b)) (both
 /// <= 1/2, so a' + b' cannot overflow) and output_multiplier ≈ 2·max(s_a, s_b) / (2^20 · s_out).
-/// Build it with make_add_params.
+/// In rounding_mode::onnxruntime (onnxruntime's QLinearAdd, float ratios, the multipliers unused):
+///   out = clamp(round_half_even(fp32(a − a_zero_point)·a_ratio + fp32(b − b_zero_point)·b_ratio)
+///               + output_zero_point, act_min, act_max)
+/// with a_ratio = s_a / s_out and b_ratio = s_b / s_out in fp32, each product and the sum rounded
+/// to fp32. Build it with make_add_params.
 struct add_params {
   std::int32_t a_zero_point = 0;
   quantized_multiplier a_multiplier{0, 0};
@@ -74,6 +78,9 @@ struct add_params {
   std::int32_t left_shift = 20;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
+  rounding_mode mode = rounding_mode::fixed_point;
+  float a_ratio = 0.0f; ///< s_a / s_out (fp32), onnxruntime mode only
+  float b_ratio = 0.0f; ///< s_b / s_out (fp32), onnxruntime mode only
 };
 
 /// Quantization of an int8 multiplication:
@@ -83,7 +90,10 @@ struct add_params {
 /// with output_multiplier ≈ s_a·s_b / (s_out · 2^left_shift). The left shift (15 unless the
 /// multiplier is tiny) gives the fixed-point product 15 fraction bits, so the result is rounded
 /// once (to nearest, ties away from zero) instead of twice as in TFLite's Mul, whose
-/// high-multiply rounds to an integer before the final right shift. Build it with make_mul_params.
+/// high-multiply rounds to an integer before the final right shift.
+/// In rounding_mode::onnxruntime (onnxruntime's QLinearMul; output_multiplier unused):
+///   out = clamp(round_half_even(fp32(acc) · scale) + output_zero_point, act_min, act_max)
+/// with scale = s_a · s_b / s_out in fp32 (in that order). Build it with make_mul_params.
 struct mul_params {
   std::int32_t a_zero_point = 0;
   std::int32_t b_zero_point = 0;
@@ -92,6 +102,8 @@ struct mul_params {
   std::int32_t left_shift = 0;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
+  rounding_mode mode = rounding_mode::fixed_point;
+  float scale = 0.0f; ///< s_a · s_b / s_out (fp32), onnxruntime mode only
 };
 
 /// add_params from the float scales and zero points of both inputs and of the output, and the
@@ -100,7 +112,8 @@ struct mul_params {
 constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127}) {
+                                     activation_range act = {-128, 127},
+                                     rounding_mode mode = rounding_mode::fixed_point) {
   constexpr std::int32_t left_shift = 20;
   const double sa = a_scale, sb = b_scale, so = out_scale;
   const double twice_max = 2.0 * (sa > sb ? sa : sb);
@@ -109,7 +122,8 @@ constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, f
       b_zero_point,   quantize_multiplier(sb / twice_max),
       out_zero_point, quantize_multiplier(twice_max / (static_cast<double>(1 << left_shift) * so)),
       left_shift,     act.min,
-      act.max};
+      act.max,        mode,
+      fp32_div(a_scale, out_scale), fp32_div(b_scale, out_scale)};
 }
 
 /// mul_params from the float scales and zero points of both inputs and of the output, and the int8
@@ -118,12 +132,15 @@ constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, f
 constexpr mul_params make_mul_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127}) {
+                                     activation_range act = {-128, 127},
+                                     rounding_mode mode = rounding_mode::fixed_point) {
   const double sa = a_scale, sb = b_scale, so = out_scale;
   quantized_multiplier m = quantize_multiplier(sa * sb / so);
   const std::int32_t left_shift = m.shift + 31 < 15 ? m.shift + 31 : 15; // shift >= −31
   m.shift -= left_shift;
-  return {a_zero_point, b_zero_point, out_zero_point, m, left_shift, act.min, act.max};
+  return {a_zero_point, b_zero_point, out_zero_point,
+          m,            left_shift,   act.min,
+          act.max,      mode,         fp32_div(fp32_mul(a_scale, b_scale), out_scale)};
 }
 
 namespace detail {

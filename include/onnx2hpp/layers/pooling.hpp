@@ -114,7 +114,9 @@ struct max_pool2d {
 /// entirely in padding with CountIncludePad = false) avg is 0. The quotient is exact: when
 /// 31 − shift >= 40 the divisor exceeds 2·|numerator| and avg is 0 without forming it.
 /// `multiplier` = quantize_multiplier(input_scale / output_scale) (shift in [−31, 30]); the
-/// default {2^30, 1} is exactly 1. Zero points are int8 values.
+/// default {2^30, 1} is exactly 1. Zero points are int8 values. In rounding_mode::onnxruntime
+/// `multiplier` is not read: avg = round_half_even(fp32(sum) · fp32(input_scale / (output_scale ·
+/// count))) instead (detail::requantize_average_fp32).
 template <shape_type InShape, pool2d_attrs A, bool CountIncludePad = false>
 struct avg_pool2d {
   using geometry = detail::pool2d_geometry<InShape, A>;
@@ -135,6 +137,9 @@ struct avg_pool2d {
   quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
+  rounding_mode mode = rounding_mode::fixed_point; ///< onnxruntime: see requantize_average_fp32
+  float input_scale = 1.0f;                        ///< read in rounding_mode::onnxruntime only
+  float output_scale = 1.0f;                       ///< read in rounding_mode::onnxruntime only
 };
 
 /// int8 NHWC global average pooling (ONNX GlobalAveragePool): output shape<N, 1, 1, C>, the
@@ -157,6 +162,9 @@ struct global_avg_pool {
   quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
+  rounding_mode mode = rounding_mode::fixed_point; ///< onnxruntime: see requantize_average_fp32
+  float input_scale = 1.0f;                        ///< read in rounding_mode::onnxruntime only
+  float output_scale = 1.0f;                       ///< read in rounding_mode::onnxruntime only
 };
 
 namespace detail {
@@ -175,6 +183,33 @@ constexpr std::int8_t requantize_average(std::int64_t sum, std::int64_t count,
   std::int64_t v = avg + output_zero_point;
   v = v < act_min ? act_min : (v > act_max ? act_max : v);
   return saturate_cast<std::int8_t>(v);
+}
+
+/// The average in rounding_mode::onnxruntime (onnxruntime's QLinearAveragePool /
+/// QLinearGlobalAveragePool arithmetic):
+///   saturate_int8(clamp(round_half_even(fp32(sum) · (input_scale / (output_scale · count)))
+///                       + output_zero_point, act_min, act_max))
+/// every operation rounded to fp32, the scale in that order. count == 0 gives the zero point.
+constexpr std::int8_t requantize_average_fp32(std::int64_t sum, std::int64_t count,
+                                              float input_scale, float output_scale,
+                                              std::int32_t output_zero_point,
+                                              std::int32_t act_min, std::int32_t act_max) {
+  if (count <= 0)
+    return requantize_fp32(0.0f, output_zero_point, act_min, act_max);
+  const float scale =
+      fp32_div(input_scale, fp32_mul(output_scale, static_cast<float>(count)));
+  return requantize_fp32(fp32_mul(static_cast<float>(sum), scale), output_zero_point, act_min,
+                         act_max);
+}
+
+/// requantize_average or requantize_average_fp32, as the layer's mode says.
+template <class Layer>
+constexpr std::int8_t average_output(const Layer &l, std::int64_t sum, std::int64_t count) {
+  return l.mode == rounding_mode::onnxruntime
+             ? requantize_average_fp32(sum, count, l.input_scale, l.output_scale,
+                                       l.output_zero_point, l.act_min, l.act_max)
+             : requantize_average(sum, count, l.multiplier, l.output_zero_point, l.act_min,
+                                  l.act_max);
 }
 
 } // namespace detail

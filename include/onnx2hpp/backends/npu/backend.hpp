@@ -137,24 +137,40 @@ struct npu {
           using first_node = type_at_t<i, typename Graph::node_types>;
           if (!result.ok())
             return;
+          // Runs node `at` on the CPU (the Fallback backend).
+          auto on_cpu = [&](auto at) {
+            constexpr std::size_t c = decltype(at)::value;
+            using cpu_node = type_at_t<c, typename Graph::node_types>;
+            const auto &nd = hana::at(net.nodes, at);
+            using layer_t = typename cpu_node::layer_type;
+            std::array<const std::int8_t *, layer_t::n_inputs> args{};
+            for (std::size_t j = 0; j < layer_t::n_inputs; ++j)
+              args[j] = read(cpu_node::inputs::slots[j]);
+            std::int8_t *dst = write(cpu_node::output);
+            execute<Fallback>(nd.layer, args, dst);
+            if constexpr (observed)
+              observer(cpu_node::name, c,
+                       tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims)});
+          };
           if constexpr (decision.where == n::placement::cpu) {
             wait(i);
             if (!result.ok())
               return;
-            const auto &nd = hana::at(net.nodes, index);
-            using layer_t = typename first_node::layer_type;
-            std::array<const std::int8_t *, layer_t::n_inputs> args{};
-            for (std::size_t j = 0; j < layer_t::n_inputs; ++j)
-              args[j] = read(first_node::inputs::slots[j]);
-            std::int8_t *dst = write(first_node::output);
-            execute<Fallback>(nd.layer, args, dst);
-            if constexpr (observed)
-              observer(first_node::name, i,
-                       tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims)});
+            on_cpu(index);
           } else if constexpr (decision.where == n::placement::npu) {
             constexpr std::size_t last = i + decision.group_size - 1;
             using last_node = type_at_t<last, typename Graph::node_types>;
             auto d = n::describe(hana::at(net.nodes, index).layer);
+            // The plan sees layer types, not values: a layer requantizing in
+            // rounding_mode::onnxruntime (reason::rounding_mode) runs, with the nodes merged into
+            // its call, on the CPU.
+            if (n::check_operation(d, caps) == n::reason::rounding_mode) {
+              wait(i);
+              if (!result.ok())
+                return;
+              hana::for_each(hana::make_range(index, hana::size_c<last + 1>), on_cpu);
+              return;
+            }
             if constexpr (decision.group_size >= 2)
               n::fuse(d, hana::at(net.nodes, hana::size_c<i + 1>).layer);
             if constexpr (decision.group_size >= 3)

@@ -30,6 +30,11 @@ struct npu_layer {
   static constexpr reason precheck = reason::unsupported_layer;
 };
 
+/// A layer wrapped with data for another backend (simd::packed<Layer>) maps like the layer.
+template <class Layer>
+requires requires { typename Layer::unpacked_layer; }
+struct npu_layer<Layer> : npu_layer<typename Layer::unpacked_layer> {};
+
 namespace detail {
 template <shape_type S>
 constexpr feature_map feature_map_of() {
@@ -177,6 +182,7 @@ struct npu_layer<avg_pool2d<S, A, CountIncludePad>> {
     d.input_zero_point = l.input_zero_point;
     d.output_zero_point = l.output_zero_point;
     d.multiplier = l.multiplier;
+    d.mode = l.mode;
     d.act_min = l.act_min;
     d.act_max = l.act_max;
     return d;
@@ -195,6 +201,7 @@ struct npu_layer<global_avg_pool<S>> {
     d.input_zero_point = l.input_zero_point;
     d.output_zero_point = l.output_zero_point;
     d.multiplier = l.multiplier;
+    d.mode = l.mode;
     d.act_min = l.act_min;
     d.act_max = l.act_max;
     return d;

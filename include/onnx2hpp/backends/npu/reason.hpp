@@ -27,6 +27,8 @@ enum class reason : std::uint8_t {
   invalid_descriptor,     ///< inconsistent geometry or tile (run time only)
   driver_limit,           ///< the driver or its SDK refused a call the capabilities allow (run
                           ///< time only: the capability description promises too much)
+  rounding_mode,          ///< the layer requantizes in rounding_mode::onnxruntime (fp32 scale,
+                          ///< ties to even); the NPU implements the fixed-point definition only
 };
 
 /// The reason's name as spelled in the enum, for reports and logs.
@@ -68,6 +70,8 @@ constexpr std::string_view reason_name(reason r) {
     return "invalid_descriptor";
   case reason::driver_limit:
     return "driver_limit";
+  case reason::rounding_mode:
+    return "rounding_mode";
   }
   return "?";
 }

@@ -32,6 +32,12 @@ struct kernel<backends::ref, concat<Axis, Shapes...>> {
         if (q.identity)
           for (std::size_t k = 0; k < blocks[i]; ++k)
             dst[k] = src[k];
+        else if (q.mode == rounding_mode::onnxruntime)
+          for (std::size_t k = 0; k < blocks[i]; ++k)
+            dst[k] = requantize_fp32(
+                fp32_div(fp32_mul(static_cast<float>(src[k] - q.zero_point), q.scale),
+                         q.output_scale),
+                l.output_zero_point, -128, 127);
         else
           for (std::size_t k = 0; k < blocks[i]; ++k)
             dst[k] = requantize(saturate_cast<std::int32_t>((std::int64_t{src[k]} - q.zero_point) *

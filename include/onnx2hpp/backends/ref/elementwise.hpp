@@ -61,6 +61,10 @@ struct kernel<backends::ref, add<ShapeA, ShapeB>> {
   using layer = add<ShapeA, ShapeB>;
 
   static constexpr std::int8_t one(const add_params &p, std::int8_t a, std::int8_t b) {
+    if (p.mode == rounding_mode::onnxruntime)
+      return requantize_fp32(fp32_add(fp32_mul(static_cast<float>(a - p.a_zero_point), p.a_ratio),
+                                      fp32_mul(static_cast<float>(b - p.b_zero_point), p.b_ratio)),
+                             p.output_zero_point, p.act_min, p.act_max);
     const std::int64_t scale = std::int64_t{1} << p.left_shift;
     const auto a_shifted = saturate_cast<std::int32_t>((std::int64_t{a} - p.a_zero_point) * scale);
     const auto b_shifted = saturate_cast<std::int32_t>((std::int64_t{b} - p.b_zero_point) * scale);
@@ -86,6 +90,9 @@ struct kernel<backends::ref, mul<ShapeA, ShapeB>> {
   static constexpr std::int8_t one(const mul_params &p, std::int8_t a, std::int8_t b) {
     const std::int64_t acc =
         (std::int64_t{a} - p.a_zero_point) * (std::int64_t{b} - p.b_zero_point);
+    if (p.mode == rounding_mode::onnxruntime) // |acc| <= 255²: exact in fp32
+      return requantize_float(static_cast<std::int32_t>(acc), p.scale, p.output_zero_point,
+                              p.act_min, p.act_max);
     const auto shifted = saturate_cast<std::int32_t>(acc * (std::int64_t{1} << p.left_shift));
     return requantize(shifted, p.output_multiplier, p.output_zero_point, p.act_min, p.act_max);
   }

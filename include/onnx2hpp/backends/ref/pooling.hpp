@@ -118,8 +118,7 @@ struct kernel<backends::ref, avg_pool2d<InShape, A, CountIncludePad>> {
               }
             }
             out[((n * layer::out_h + oy) * layer::out_w + ox) * in::c + c] =
-                detail::requantize_average(sum, count, l.multiplier, l.output_zero_point, l.act_min,
-                                           l.act_max);
+                detail::average_output(l, sum, count);
           }
       }
     }
@@ -140,9 +139,7 @@ struct kernel<backends::ref, global_avg_pool<InShape>> {
         std::int64_t sum = 0;
         for (std::size_t p = 0; p < pixels; ++p)
           sum += x[(n * pixels + p) * in::c + c] - l.input_zero_point;
-        out[n * in::c + c] =
-            detail::requantize_average(sum, static_cast<std::int64_t>(pixels), l.multiplier,
-                                       l.output_zero_point, l.act_min, l.act_max);
+        out[n * in::c + c] = detail::average_output(l, sum, static_cast<std::int64_t>(pixels));
       }
   }
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/gemm.hpp"
 #include "onnx2hpp/backends/simd/pack.hpp"
@@ -56,6 +57,10 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
 
   static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
+    if (l.output.mode == rounding_mode::onnxruntime) { // float rounding: ref defines it
+      kernel<backends::ref, layer>::run(l.layer(), inputs, out);
+      return;
+    }
     const std::int8_t *x = inputs[0];
     const std::uint8_t *weights = l.pack.weights.data();
     const std::int32_t *offsets = l.pack.channel_offset.data();

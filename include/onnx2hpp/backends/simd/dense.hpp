@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "onnx2hpp/backends/ref/dense.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/gemm.hpp"
 #include "onnx2hpp/backends/simd/pack.hpp"
@@ -27,6 +28,10 @@ struct kernel<backends::basic_simd<E, I>, simd::packed<dense<S, Units>>> {
 
   static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
+    if (l.output.mode == rounding_mode::onnxruntime) { // float rounding: ref defines it
+      kernel<backends::ref, layer>::run(l.layer(), inputs, out);
+      return;
+    }
     const std::int8_t *x = inputs[0];
     E::parallel_for(tasks, [&](std::size_t task) {
       std::array<std::int8_t, direct ? 1 : plan::rows * row_bytes> panel;

@@ -75,7 +75,8 @@ struct kernel<backends::basic_simd<E, I>, add<SA, SB>> {
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const add_params &p = l.params;
-    if (!simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
+    if (p.mode == rounding_mode::onnxruntime || // float rounding: the ref kernel defines it
+        !simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
         !simd::detail::small_zero_point(p.b_zero_point, 1 << 30) || p.left_shift < 0) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
@@ -121,6 +122,10 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB>> {
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const mul_params &p = l.params;
+    if (p.mode == rounding_mode::onnxruntime) { // float rounding: the ref kernel defines it
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
     // |q − zp| <= 2^15 keeps the product of the two differences inside int32.
     if (!simd::detail::small_zero_point(p.a_zero_point, (1 << 15) - 128) ||
         !simd::detail::small_zero_point(p.b_zero_point, (1 << 15) - 128) || p.left_shift < 0) {

@@ -35,6 +35,27 @@ constexpr std::int32_t wrap_int32(std::int64_t v) {
 
 // ---- GEMM packs: conv2d (not depthwise) and dense
 // -------------------------------------------------
+//
+// The packing itself is written against plain sizes (`gemm_dims`, `depthwise_dims`) and output
+// pointers, so that the same code runs in a constant expression (`simd::pack(layer)`) and at
+// generation time in the generator, which has the sizes as values (codegen/emit/header.cpp).
+
+/// The matrix view of a layer as values: per group, ocg output channels × K with K = taps · icg.
+struct gemm_dims {
+  std::size_t groups = 1;
+  std::size_t ocg = 0; ///< output channels per group
+  std::size_t icg = 0; ///< input channels per group (dense: K)
+  std::size_t taps = 1;
+
+  constexpr std::size_t k() const { return taps * icg; }
+  constexpr std::size_t k4() const { return ceil_div(k(), 4); }
+  constexpr std::size_t blocks() const { return ceil_div(ocg, pack_block_channels); }
+  constexpr std::size_t block_bytes() const { return k4() * pack_block_bytes; }
+  constexpr std::size_t group_bytes() const { return blocks() * block_bytes(); }
+  constexpr std::size_t weight_bytes() const { return groups * group_bytes(); }
+  constexpr std::size_t group_channels() const { return blocks() * pack_block_channels; }
+  constexpr std::size_t channel_terms() const { return groups * group_channels(); }
+};
 
 /// The matrix view of a layer: per group, out_channels_per_group × K with K = taps · icg.
 template <class Layer>
@@ -59,14 +80,15 @@ struct gemm_shape<dense<S, Units>> {
 template <class Layer>
 struct gemm_pack_geometry : gemm_shape<Layer> {
   using base = gemm_shape<Layer>;
-  static constexpr std::size_t k = base::taps * base::icg;
-  static constexpr std::size_t k4 = ceil_div(k, 4);
-  static constexpr std::size_t blocks = ceil_div(base::ocg, pack_block_channels);
-  static constexpr std::size_t block_bytes = k4 * pack_block_bytes;
-  static constexpr std::size_t group_bytes = blocks * block_bytes;
-  static constexpr std::size_t weight_bytes = base::groups * group_bytes;
-  static constexpr std::size_t group_channels = blocks * pack_block_channels; ///< padded
-  static constexpr std::size_t channel_terms = base::groups * group_channels;
+  static constexpr gemm_dims dims{base::groups, base::ocg, base::icg, base::taps};
+  static constexpr std::size_t k = dims.k();
+  static constexpr std::size_t k4 = dims.k4();
+  static constexpr std::size_t blocks = dims.blocks();
+  static constexpr std::size_t block_bytes = dims.block_bytes();
+  static constexpr std::size_t group_bytes = dims.group_bytes();
+  static constexpr std::size_t weight_bytes = dims.weight_bytes();
+  static constexpr std::size_t group_channels = dims.group_channels(); ///< padded
+  static constexpr std::size_t channel_terms = dims.channel_terms();
 };
 
 /// What the GEMM kernels read. `weights`: per group, `blocks` blocks in the layout.hpp order.
@@ -87,38 +109,63 @@ struct gemm_pack_storage {
   alignas(64) std::array<std::int32_t, geometry::channel_terms> channel_offset{};
 };
 
+/// Packs GEMM weights `w` (oc · K + k, OHWI for conv) and `bias` (read only when `has_bias`) into
+/// `weights` (d.weight_bytes() bytes) and `channel_offset` (d.channel_terms() values). `W` and `B`
+/// are anything indexable: const_data, pointers, std::vector.
+template <class W, class B>
+constexpr void pack_gemm_into(const gemm_dims &d, const W &w, const B &bias, bool has_bias,
+                              std::int32_t input_zero_point, std::int32_t weight_zero_point,
+                              std::uint8_t *weights, std::int32_t *channel_offset) {
+  const std::size_t k = d.k(), k4 = d.k4();
+  for (std::size_t g = 0; g < d.groups; ++g)
+    for (std::size_t b = 0; b < d.blocks(); ++b)
+      for (std::size_t j = 0; j < pack_block_channels; ++j) {
+        const std::size_t c = b * pack_block_channels + j;
+        const bool real = c < d.ocg;
+        const std::size_t oc = g * d.ocg + c;
+        std::int64_t sum_w = 0;
+        for (std::size_t i = 0; i < k4 * 4; ++i) {
+          std::int32_t v = 0;
+          if (real && i < k) {
+            v = w[oc * k + i];
+            sum_w += v;
+          }
+          weights[g * d.group_bytes() + b * d.block_bytes() + (i / 4) * pack_block_bytes + j * 4 +
+                  i % 4] = static_cast<std::uint8_t>(v + 128);
+        }
+        std::int32_t offset = 0;
+        if (real) {
+          const std::int64_t bias_c = has_bias ? std::int64_t{bias[oc]} : 0;
+          const std::int64_t zp = input_zero_point, wzp = weight_zero_point;
+          offset = detail::wrap_int32(bias_c - zp * sum_w + static_cast<std::int64_t>(k) * zp * wzp);
+        }
+        channel_offset[g * d.group_channels() + c] = offset;
+      }
+}
+
 template <class Layer>
 constexpr gemm_pack_storage<Layer> pack_gemm(const Layer &l) {
   using geo = gemm_pack_geometry<Layer>;
   gemm_pack_storage<Layer> p;
-  for (std::size_t g = 0; g < geo::groups; ++g)
-    for (std::size_t b = 0; b < geo::blocks; ++b)
-      for (std::size_t j = 0; j < pack_block_channels; ++j) {
-        const std::size_t c = b * pack_block_channels + j;
-        const bool real = c < geo::ocg;
-        const std::size_t oc = g * geo::ocg + c;
-        std::int64_t sum_w = 0;
-        for (std::size_t k = 0; k < geo::k4 * 4; ++k) {
-          std::int32_t w = 0;
-          if (real && k < geo::k) {
-            w = l.weights[oc * geo::k + k];
-            sum_w += w;
-          }
-          p.weights[g * geo::group_bytes + b * geo::block_bytes + (k / 4) * pack_block_bytes +
-                    j * 4 + k % 4] = static_cast<std::uint8_t>(w + 128);
-        }
-        if (real) {
-          const std::int64_t bias = l.bias.empty() ? 0 : l.bias[oc];
-          const std::int64_t zp = l.input_zero_point, wzp = l.weight_zero_point;
-          p.channel_offset[g * geo::group_channels + c] =
-              detail::wrap_int32(bias - zp * sum_w + static_cast<std::int64_t>(geo::k) * zp * wzp);
-        }
-      }
+  pack_gemm_into(geo::dims, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
+                 l.weight_zero_point, p.weights.data(), p.channel_offset.data());
   return p;
 }
 
 // ---- depthwise packs
 // -------------------------------------------------------------------------------
+
+/// A depthwise layer as values: `channels` input channels, each with `multiplier` outputs.
+struct depthwise_dims {
+  std::size_t channels = 0;
+  std::size_t multiplier = 1;
+  std::size_t taps = 1;
+
+  constexpr std::size_t tap_pairs() const { return ceil_div(taps, 2); }
+  constexpr std::size_t padded() const { return round_up(channels, pack_block_channels); }
+  constexpr std::size_t weight_count() const { return multiplier * tap_pairs() * 2 * padded(); }
+  constexpr std::size_t channel_terms() const { return multiplier * padded(); }
+};
 
 template <class Layer>
 struct depthwise_pack_geometry;
@@ -127,8 +174,9 @@ requires(conv2d<S, A>::depthwise) struct depthwise_pack_geometry<conv2d<S, A>> {
   static constexpr std::size_t channels = A.groups; ///< input channels
   static constexpr std::size_t multiplier = conv2d<S, A>::out_channels_per_group;
   static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
-  static constexpr std::size_t tap_pairs = ceil_div(taps, 2);
-  static constexpr std::size_t padded = round_up(channels, pack_block_channels);
+  static constexpr depthwise_dims dims{channels, multiplier, taps};
+  static constexpr std::size_t tap_pairs = dims.tap_pairs();
+  static constexpr std::size_t padded = dims.padded();
 };
 
 /// What the depthwise kernel reads, channel-minor so that a vector covers consecutive channels and
@@ -148,29 +196,40 @@ struct depthwise_pack_view {
 template <class Layer>
 struct depthwise_pack_storage {
   using geometry = depthwise_pack_geometry<Layer>;
-  alignas(64) std::array<std::int16_t, geometry::multiplier * geometry::tap_pairs * 2 *
-                                           geometry::padded> weights{};
-  alignas(64) std::array<std::int32_t, geometry::multiplier * geometry::padded> channel_offset{};
+  alignas(64) std::array<std::int16_t, geometry::dims.weight_count()> weights{};
+  alignas(64) std::array<std::int32_t, geometry::dims.channel_terms()> channel_offset{};
 };
+
+/// Packs depthwise weights `w` (oc · taps + t) and `bias` (read only when `has_bias`) into
+/// `weights` (d.weight_count() values) and `channel_offset` (d.channel_terms() values), both of
+/// which the caller zero-initialises (the padding is not written).
+template <class W, class B>
+constexpr void pack_depthwise_into(const depthwise_dims &d, const W &w, const B &bias,
+                                   bool has_bias, std::int32_t input_zero_point,
+                                   std::int32_t weight_zero_point, std::int16_t *weights,
+                                   std::int32_t *channel_offset) {
+  const std::size_t pairs = d.tap_pairs(), padded = d.padded();
+  for (std::size_t c = 0; c < d.channels; ++c)
+    for (std::size_t j = 0; j < d.multiplier; ++j) {
+      const std::size_t oc = c * d.multiplier + j;
+      std::int64_t sum_w = 0;
+      for (std::size_t t = 0; t < d.taps; ++t) {
+        const std::int32_t v = w[oc * d.taps + t] - weight_zero_point;
+        weights[((j * pairs + t / 2) * padded + c) * 2 + t % 2] = static_cast<std::int16_t>(v);
+        sum_w += v;
+      }
+      const std::int64_t bias_c = has_bias ? std::int64_t{bias[oc]} : 0;
+      channel_offset[j * padded + c] =
+          detail::wrap_int32(bias_c - std::int64_t{input_zero_point} * sum_w);
+    }
+}
 
 template <class Layer>
 constexpr depthwise_pack_storage<Layer> pack_depthwise(const Layer &l) {
   using geo = depthwise_pack_geometry<Layer>;
   depthwise_pack_storage<Layer> p;
-  for (std::size_t c = 0; c < geo::channels; ++c)
-    for (std::size_t j = 0; j < geo::multiplier; ++j) {
-      const std::size_t oc = c * geo::multiplier + j;
-      std::int64_t sum_w = 0;
-      for (std::size_t t = 0; t < geo::taps; ++t) {
-        const std::int32_t w = l.weights[oc * geo::taps + t] - l.weight_zero_point;
-        p.weights[((j * geo::tap_pairs + t / 2) * geo::padded + c) * 2 + t % 2] =
-            static_cast<std::int16_t>(w);
-        sum_w += w;
-      }
-      const std::int64_t bias = l.bias.empty() ? 0 : l.bias[oc];
-      p.channel_offset[j * geo::padded + c] =
-          detail::wrap_int32(bias - std::int64_t{l.input_zero_point} * sum_w);
-    }
+  pack_depthwise_into(geo::dims, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
+                      l.weight_zero_point, p.weights.data(), p.channel_offset.data());
   return p;
 }
 
@@ -223,6 +282,7 @@ struct packed : Layer {
 
   view_type pack{};
 
+  constexpr packed() = default;
   constexpr packed(const Layer &layer, const storage_type &storage)
       : Layer(layer), pack(pack_traits<Layer>::view_of(storage)) {}
   constexpr packed(const Layer &layer, const storage_type &&) = delete; // would dangle

@@ -79,6 +79,10 @@ struct kernel<backends::basic_simd<E, I>, avg_pool2d<S, A, CountIncludePad>> {
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
+    if (l.mode == rounding_mode::onnxruntime) { // float rounding: the ref kernel defines it
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
     using batch = typename I::batch;
     constexpr std::size_t L = I::lanes;
     const std::int8_t *x = inputs[0];
@@ -136,6 +140,10 @@ struct kernel<backends::basic_simd<E, I>, global_avg_pool<S>> {
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
+    if (l.mode == rounding_mode::onnxruntime) { // float rounding: the ref kernel defines it
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
     using batch = typename I::batch;
     constexpr std::size_t L = I::lanes;
     constexpr std::size_t pixels = in::h * in::w;

@@ -1,0 +1,1 @@
+// Compiles pch.hpp once; the model test programs reuse the precompiled header.
