@@ -147,6 +147,20 @@ function buildFlags(build, model) {
                        ...split(get('CXX_FLAGS'))] };
 }
 
+/// The rounding mode the model's benchmark header was generated with (its "// rounding:" line:
+/// the generator's default unless ONNX2HPP_BENCH_ROUNDING set --rounding).
+function headerRounding(build, model) {
+  const cache = fs.readFileSync(path.join(build, 'CMakeCache.txt'), 'utf8');
+  const dir = (cache.match(/^ONNX2HPP_MODELS_DIR:\w+=(.*)$/m) || [])[1] ||
+              path.join(build, 'generated-models');
+  try {
+    const m = fs.readFileSync(path.join(dir, `${model}.hpp`), 'utf8').match(/^\/\/ rounding: ([\w-]+)/m);
+    return m ? m[1].replace(/^fixed-point$|^fixed$/, 'fixed-point') : '?';
+  } catch (e) {
+    return '?';
+  }
+}
+
 /// Compile time, peak compiler memory and object size of the model's benchmark translation unit.
 function compileCost(build, model) {
   const { cxx, args } = buildFlags(build, model);
@@ -199,7 +213,7 @@ async function main() {
       const k = await ortKernelTime(file, meta, 200);
       kernel = f(k.kernel); kernelRatio = f(k.kernel / mine.us, 2);
     }
-    rows.push([m, f(mine.mmac, 2), f(mine.us), f(theirs), f(theirs / mine.us, 2), kernel, kernelRatio,
+    rows.push([m, headerRounding(a.build, m), f(mine.mmac, 2), f(mine.us), f(theirs), f(theirs / mine.us, 2), kernel, kernelRatio,
                f(gmacs), `${f(100 * gmacs / peak.gmacs)} %`, `${f(100 * ortGmacs / peak.gmacs)} %`]);
     if (a.compile) {
       const c = compileCost(a.build, m);
@@ -207,7 +221,7 @@ async function main() {
                                : [m, f(c.seconds), f(c.rssMb, 0), c.text, c.data, c.bss]);
     }
   }
-  console.log(table(['model', 'MMAC', 'onnx2hpp µs', 'ORT µs', 'ratio', 'ORT kernel µs',
+  console.log(table(['model', 'rounding', 'MMAC', 'onnx2hpp µs', 'ORT µs', 'ratio', 'ORT kernel µs',
                      'ratio (kernel)', 'onnx2hpp GMAC/s', 'onnx2hpp % peak', 'ORT % peak'], rows, a.markdown));
   console.log('\nratio = onnxruntime time / onnx2hpp time (> 1: onnx2hpp faster). ORT kernel: sum of ' +
               'its profiled node kernel times per run (models under 1 ms).');

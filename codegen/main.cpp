@@ -41,7 +41,7 @@ struct options {
   bool report = false;
   bool dump_ir = false;
   bool no_simd_packs = false;
-  std::string rounding = "fixed-point"; ///< --rounding fixed-point|onnxruntime
+  std::string rounding = "onnxruntime"; ///< --rounding onnxruntime|fixed-point
   std::string npu_preset; ///< capability preset of the report's NPU column (empty: strict)
   std::vector<std::string> input_shapes;
 };
@@ -145,9 +145,11 @@ int main(int argc, char **argv) {
                  "as npu::plan<graph_type, caps> decides for the generated header");
   app.add_flag("--dump-ir", opt.dump_ir, "print the IR after the passes");
   app.add_option("--rounding", opt.rounding,
-                 "requantization rounding of conv/dense/add/mul/average pools/concat: "
-                 "fixed-point (default: gemmlowp/TFLite integer multipliers) or onnxruntime "
-                 "(onnxruntime's fp32 scales, round half to even: outputs match onnxruntime's)")
+                 "requantization rounding of conv/dense/matmul/add/mul/average pools/concat: "
+                 "onnxruntime (default: onnxruntime's fp32 scales, round half to even; outputs "
+                 "match onnxruntime's) or fixed-point (gemmlowp/TFLite integer multipliers and "
+                 "shifts: integer-only targets, and the arithmetic of NPU drivers; layers run on "
+                 "an NPU only in this mode)")
       ->check(CLI::IsMember({"fixed-point", "onnxruntime"}));
   app.add_flag("--no-simd-packs", opt.no_simd_packs,
                "leave out the backends::simd weight packs of conv/dense (smaller constants for "

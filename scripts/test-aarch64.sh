@@ -3,7 +3,7 @@
 # qemu-aarch64, twice: with the dot-product extension (sdot path, -march=armv8.2-a+dotprod) and
 # without it (smull + sadalp path, -march=armv8-a). Installs the cross compiler and qemu-user from
 # Debian's packages when missing.
-# Usage: scripts/test-aarch64.sh   (build tree: build/aarch64)
+# Usage: scripts/test-aarch64.sh   (build tree: build/aarch64, or $ONNX2HPP_AARCH64_BUILD)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-out=build/aarch64
+out=${ONNX2HPP_AARCH64_BUILD:-build/aarch64}
 mkdir -p "$out/include"
 # The cross compiler does not search /usr/include (x86 glibc headers live there). The header-only
 # libraries the tests need are architecture-independent: expose just those, not all of /usr/include.

@@ -8,6 +8,7 @@
 
 #include <onnx2hpp/backends/simd/pack.hpp>
 #include <onnx2hpp/core/fixed_point.hpp>
+#include <onnx2hpp/layers/resize.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -206,13 +208,14 @@ private:
       text += fmt::format("// output:   {} {} <- int8 {} {}\n", g_.at(onnx).name,
                           ir::to_string(onnx_shape(onnx)), ir::to_string(g_.at(q).shape),
                           g_.at(q).quant ? ir::to_string(*g_.at(q).quant) : "");
-    text += onnxruntime_rounding()
-                ? "// rounding: onnxruntime (--rounding onnxruntime): conv/dense/add/mul/average "
-                  "pools/concat\n//           requantize as onnxruntime does, fp32 scales and "
-                  "round half to even (.mode,\n//           *_scale); simd runs those layers with "
-                  "the ref kernels, the NPU leaves them to the CPU\n"
-                : "// rounding: fixed-point (gemmlowp/TFLite integer multipliers; --rounding "
-                  "onnxruntime matches onnxruntime)\n";
+    text +=
+        onnxruntime_rounding()
+            ? "// rounding: onnxruntime (--rounding onnxruntime): conv/dense/matmul/add/mul/"
+              "average pools/concat\n//           requantize as onnxruntime does, fp32 scales and "
+              "round half to even (the mode\n//           is part of each layer's type, "
+              "*_scale); the NPU leaves those layers to the CPU\n"
+            : "// rounding: fixed-point (gemmlowp/TFLite integer multipliers; --rounding "
+              "onnxruntime matches onnxruntime)\n";
     for (const auto &w : info.warnings)
       text += fmt::format("// warning:  {}\n", w);
     if (options_.simd_packs)
@@ -224,9 +227,8 @@ private:
           "// which every other backend (ref, npu) runs as the plain layer. --no-simd-packs "
           "leaves\n"
           "// them out (about half the constants, for targets without backends::simd).\n";
-    text +=
-        "//\n// Layers (MACs of conv/dense; parameters = weights + bias; activation bytes of the "
-        "output):\n";
+    text += "//\n// Layers (MACs of conv/dense/matmul; parameters = weights + bias; activation "
+            "bytes of the output):\n";
     text += report::format_table(report::layer_table(g_), "// ");
     return text + "\n";
   }
@@ -291,9 +293,7 @@ private:
         literals.push_back(float_literal(s));
       declarations += fmt::format("inline constexpr std::array<float, {}> {}_scale{{\n    {}}};\n",
                                   scales.size(), name, wrapped_list(literals, "    "));
-      rounding = fmt::format(",\n                .mode = onnx2hpp::rounding_mode::onnxruntime,"
-                             "\n                .scale = {}_scale",
-                             name);
+      rounding = fmt::format(",\n                .scale = {}_scale", name);
     }
     return fmt::format(
         "{{.requant = {{.multiplier = {0}_multiplier, .shift = {0}_shift, .count = "
@@ -318,16 +318,19 @@ private:
   layer_code conv(const std::string &name, const ir::op &o) {
     const auto &l = model_.layers.at(index_of(o));
     const auto &a = o.get<ir::conv_attrs>();
+    if (l.int32_output)
+      return conv_integer(name, o, l, a);
     layer_code c;
     c.declarations = accumulating_constants(name, o, l);
     auto stage = output_stage(name, o, l, c.declarations);
     c.type = fmt::format(
         "onnx2hpp::conv2d<{}, onnx2hpp::conv2d_attrs{{.out_channels = {}, .kernel_h = {}, "
         ".kernel_w = {},\n    .stride_h = {}, .stride_w = {}, .dilation_h = {}, .dilation_w = {}, "
-        ".pad_top = {}, .pad_left = {},\n    .pad_bottom = {}, .pad_right = {}, .groups = {}}}>",
+        ".pad_top = {}, .pad_left = {},\n    .pad_bottom = {}, .pad_right = {}, .groups = {}{}}}>",
         shape_of(o.input(0)), l.weight_shape[0], a.kernel[0], a.kernel[1], a.strides[0],
         a.strides[1], a.dilations[0], a.dilations[1], a.pads[0], a.pads[1], a.pads[2], a.pads[3],
-        a.group);
+        a.group,
+        onnxruntime_rounding() ? ",\n    .rounding = onnx2hpp::rounding_mode::onnxruntime" : "");
     c.init = accumulating_init(name, l, stage);
     auto dim = [&](std::size_t i) { return static_cast<std::size_t>(l.weight_shape[i]); };
     const auto in_channels = static_cast<std::size_t>(g_.at(o.input(0)).shape.back()); // NHWC
@@ -336,11 +339,9 @@ private:
       c.after = depthwise_pack(
           name, l, {.channels = groups, .multiplier = dim(0) / groups, .taps = dim(1) * dim(2)});
     else
-      c.after = gemm_pack(name, l,
-                          {.groups = groups,
-                           .ocg = dim(0) / groups,
-                           .icg = dim(3),
-                           .taps = dim(1) * dim(2)});
+      c.after = gemm_pack(
+          name, l,
+          {.groups = groups, .ocg = dim(0) / groups, .icg = dim(3), .taps = dim(1) * dim(2)});
     return c;
   }
 
@@ -368,42 +369,115 @@ private:
     std::vector<std::int32_t> offsets(d.channel_terms());
     onnx2hpp::simd::pack_depthwise_into(d, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
                                         l.weight_zero_point, weights.data(), offsets.data());
-    return pack_code(name, "depthwise", "channel-minor tap pairs, int16 w - weight_zero_point",
-                     little_endian_bytes(weights), offsets);
+    // The four-tap part (layout.hpp), when the geometry has one and every weight fits int8.
+    std::vector<std::uint8_t> weights4(d.four_tap_bytes());
+    std::vector<std::int32_t> offsets4(d.four_tap_terms());
+    std::string extra_decls, extra_view;
+    if (onnx2hpp::simd::pack_depthwise4_into(d, l.weights, l.weight_zero_point, offsets.data(),
+                                             weights4.data(), offsets4.data())) {
+      extra_decls = fmt::format(
+          "alignas(64) inline constexpr char {0}_pack_dw4_weights[] =\n    {1};\n"
+          "alignas(64) inline constexpr std::array<std::int32_t, {2}> {0}_pack_dw4_offsets{{\n    "
+          "{3}}};\n"
+          "static_assert(sizeof({0}_pack_dw4_weights) - 1 ==\n"
+          "              sizeof(onnx2hpp::simd::packed<{0}_t>::storage_type::dw4_weights));\n",
+          name, byte_string_literal(weights4), offsets4.size(), wrapped_list(offsets4, "    "));
+      extra_view = fmt::format(",\n    {{onnx2hpp::from_bytes, {0}_pack_dw4_weights}}, "
+                               "{0}_pack_dw4_offsets",
+                               name);
+    }
+    return pack_code(name, "depthwise",
+                     "channel-minor tap pairs, int16 w - weight_zero_point" +
+                         std::string(extra_view.empty() ? "" : ", and four-tap groups of int8"),
+                     little_endian_bytes(weights), offsets, extra_decls, extra_view);
   }
 
+  /// extra_decls: more constants of the pack; extra_view: more initialisers of the view.
   std::string pack_code(const std::string &name, const std::string &kind, const std::string &what,
                         const std::vector<std::uint8_t> &weights,
-                        const std::vector<std::int32_t> &offsets) {
+                        const std::vector<std::int32_t> &offsets,
+                        const std::string &extra_decls = "", const std::string &extra_view = "") {
     packed_.insert(name);
     return fmt::format(
         "/// {0} for backends::simd: weights packed as {2} (onnx2hpp/backends/simd/pack.hpp),\n"
         "/// bias and zero-point terms per channel. Other backends run {0} itself.\n"
         "alignas(64) inline constexpr char {0}_pack_weights[] =\n    {3};\n"
-        "alignas(64) inline constexpr std::array<std::int32_t, {4}> {0}_pack_offsets{{\n    {5}}};\n"
+        "alignas(64) inline constexpr std::array<std::int32_t, {4}> {0}_pack_offsets{{\n    "
+        "{5}}};\n"
         "static_assert(sizeof({0}_pack_weights) - 1 ==\n"
         "                  sizeof(onnx2hpp::simd::packed<{0}_t>::storage_type::weights) &&\n"
         "              sizeof({0}_pack_offsets) ==\n"
         "                  sizeof(onnx2hpp::simd::packed<{0}_t>::storage_type::channel_offset));\n"
+        "{6}"
         "inline constexpr onnx2hpp::simd::packed<{0}_t> {0}_packed{{\n"
         "    {0}, onnx2hpp::simd::{1}_pack_view{{{{onnx2hpp::from_bytes, {0}_pack_weights}}, "
-        "{0}_pack_offsets}}}};\n",
+        "{0}_pack_offsets{7}}}}};\n",
         name, kind, what, byte_string_literal(weights), offsets.size(),
-        wrapped_list(offsets, "    "));
+        wrapped_list(offsets, "    "), extra_decls, extra_view);
+  }
+
+  /// ConvInteger/MatMulInteger: int32 accumulators out, weight zero points per channel.
+  std::string integer_constants(const std::string &name, const ir::op &o,
+                                const lower::accumulating_layer &l) {
+    return accumulating_constants(name, o, l) +
+           int32_constant(name + "_weight_zero_points", l.weight_zero_points);
+  }
+  static std::string integer_init(const std::string &name, const lower::accumulating_layer &l) {
+    return fmt::format("{{.weights = {{onnx2hpp::from_bytes, {0}_weights}},\n    "
+                       ".input_zero_point = {1},\n    .weight_zero_points = "
+                       "{0}_weight_zero_points,\n    .weight_zero_points_count = {2}}}",
+                       name, l.input_zero_point, l.weight_zero_points.size());
+  }
+
+  layer_code conv_integer(const std::string &name, const ir::op &o,
+                          const lower::accumulating_layer &l, const ir::conv_attrs &a) {
+    layer_code c;
+    c.declarations = integer_constants(name, o, l);
+    c.type = fmt::format(
+        "onnx2hpp::conv2d_integer<{}, onnx2hpp::conv2d_attrs{{.out_channels = {}, .kernel_h = "
+        "{}, .kernel_w = {},\n    .stride_h = {}, .stride_w = {}, .dilation_h = {}, .dilation_w "
+        "= {}, .pad_top = {}, .pad_left = {},\n    .pad_bottom = {}, .pad_right = {}, .groups = "
+        "{}}}>",
+        shape_of(o.input(0)), l.weight_shape[0], a.kernel[0], a.kernel[1], a.strides[0],
+        a.strides[1], a.dilations[0], a.dilations[1], a.pads[0], a.pads[1], a.pads[2], a.pads[3],
+        a.group);
+    c.init = integer_init(name, l);
+    return c;
   }
 
   layer_code dense(const std::string &name, const ir::op &o) {
     const auto &l = model_.layers.at(index_of(o));
+    if (l.int32_output) {
+      layer_code c;
+      c.declarations = integer_constants(name, o, l);
+      c.type =
+          fmt::format("onnx2hpp::dense_integer<{}, {}>", shape_of(o.input(0)), l.weight_shape[0]);
+      c.init = integer_init(name, l);
+      return c;
+    }
     layer_code c;
     c.declarations = accumulating_constants(name, o, l);
     auto stage = output_stage(name, o, l, c.declarations);
-    c.type = fmt::format("onnx2hpp::dense<{}, {}>", shape_of(o.input(0)), l.weight_shape[0]);
+    c.type = fmt::format("onnx2hpp::dense<{}, {}{}>", shape_of(o.input(0)), l.weight_shape[0],
+                         mode_argument());
     c.init = accumulating_init(name, l, stage);
     c.after = gemm_pack(name, l,
                         {.groups = 1,
                          .ocg = static_cast<std::size_t>(l.weight_shape[0]),
                          .icg = static_cast<std::size_t>(l.weight_shape[1]),
                          .taps = 1});
+    return c;
+  }
+
+  /// A MatMul of two computed tensors: onnx2hpp::batch_matmul, a per-tensor output stage.
+  layer_code batch_matmul(const std::string &name, const ir::op &o) {
+    const auto &l = model_.layers.at(index_of(o));
+    layer_code c;
+    auto stage = output_stage(name, o, l, c.declarations);
+    c.type = fmt::format("onnx2hpp::batch_matmul<{}, {}{}>", shape_of(o.input(0)),
+                         shape_of(o.input(1)), mode_argument());
+    c.init = fmt::format("{{.a_zero_point = {},\n    .b_zero_point = {},\n    .output = {}}}",
+                         l.input_zero_point, l.weight_zero_point, stage);
     return c;
   }
 
@@ -443,13 +517,15 @@ private:
   layer_code average_pool(const ir::op &o) {
     const auto &a = o.get<ir::pool_attrs>();
     return {"",
-            fmt::format("onnx2hpp::avg_pool2d<{}, {}, {}>", shape_of(o.input(0)), pool_attrs(a),
-                        a.count_include_pad),
+            fmt::format("onnx2hpp::avg_pool2d<{}, {}, {}{}>", shape_of(o.input(0)), pool_attrs(a),
+                        a.count_include_pad, mode_argument()),
             pool_init(o)};
   }
 
   layer_code global_average_pool(const ir::op &o) {
-    return {"", fmt::format("onnx2hpp::global_avg_pool<{}>", shape_of(o.input(0))), pool_init(o)};
+    return {"",
+            fmt::format("onnx2hpp::global_avg_pool<{}{}>", shape_of(o.input(0)), mode_argument()),
+            pool_init(o)};
   }
 
   std::string pool_init(const ir::op &o) const {
@@ -457,15 +533,14 @@ private:
                        ".act_min = -128, .act_max = 127{}}}",
                        zero_point(o, o.input(0)), zero_point(o, o.output()), rescale(o),
                        onnxruntime_rounding()
-                           ? fmt::format(",\n    .mode = onnx2hpp::rounding_mode::onnxruntime, "
-                                         ".input_scale = {}, .output_scale = {}",
+                           ? fmt::format(",\n    .input_scale = {}, .output_scale = {}",
                                          float_literal(scale(o, o.input(0))),
                                          float_literal(scale(o, o.output())))
                            : "");
   }
 
-  /// The trailing rounding-mode argument of make_add_params / make_mul_params /
-  /// make_concat_input (nothing in the default fixed-point mode).
+  /// The trailing rounding-mode template argument of dense, batch_matmul, add, mul and the
+  /// average pools (nothing in the default fixed-point mode).
   std::string mode_argument() const {
     return onnxruntime_rounding() ? ", onnx2hpp::rounding_mode::onnxruntime" : "";
   }
@@ -516,14 +591,14 @@ private:
     layer_code c;
     auto f = elementwise_output(name, o, c.declarations);
     bool add = o.kind == op_kind::add;
-    c.type = fmt::format("onnx2hpp::{}<{}, {}>", add ? "add" : "mul", shape_of(o.input(0)),
-                         shape_of(o.input(1)));
-    c.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}{}),\n"
+    c.type = fmt::format("onnx2hpp::{}<{}, {}{}>", add ? "add" : "mul", shape_of(o.input(0)),
+                         shape_of(o.input(1)), mode_argument());
+    c.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}),\n"
                          "    .lut = {}}}",
                          add ? "add" : "mul", float_literal(scale(o, o.input(0))),
                          zero_point(o, o.input(0)), float_literal(scale(o, o.input(1))),
                          zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range,
-                         mode_argument(), f.lut);
+                         f.lut);
     return c;
   }
 
@@ -531,15 +606,19 @@ private:
     std::vector<std::string> shapes, inputs;
     for (auto id : o.inputs) {
       shapes.push_back(shape_of(id));
-      inputs.push_back(fmt::format("onnx2hpp::make_concat_input({}, {}, {}, {}{})",
+      inputs.push_back(fmt::format("onnx2hpp::make_concat_input({}, {}, {}, {})",
                                    float_literal(scale(o, id)), zero_point(o, id),
-                                   float_literal(scale(o, o.output())), zero_point(o, o.output()),
-                                   mode_argument()));
+                                   float_literal(scale(o, o.output())), zero_point(o, o.output())));
     }
     auto axis = o.get<ir::axis_attrs>().axis;
     if (axis < 0)
       axis += static_cast<std::int64_t>(g_.at(o.output()).shape.size());
-    return {"", fmt::format("onnx2hpp::concat<{}, {}>", axis, fmt::join(shapes, ", ")),
+    const std::string attrs =
+        onnxruntime_rounding()
+            ? fmt::format("onnx2hpp::concat_attrs{{{}, onnx2hpp::rounding_mode::onnxruntime}}",
+                          axis)
+            : fmt::format("{}", axis);
+    return {"", fmt::format("onnx2hpp::concat<{}, {}>", attrs, fmt::join(shapes, ", ")),
             fmt::format("{{.inputs = {{{{{}}}}},\n    .output_zero_point = {}}}",
                         fmt::join(inputs, ",\n                "), zero_point(o, o.output()))};
   }
@@ -550,7 +629,12 @@ private:
   }
 
   layer_code reshape(const ir::op &o) {
-    require_same_quantization(o);
+    const auto &in = g_.at(o.input(0)), &out = g_.at(o.output());
+    // A copy (separate_outputs) keeps any quantization, per channel too: the bytes do not move.
+    const bool copy = in.shape == out.shape && in.type == out.type && in.quant && out.quant &&
+                      ir::same_quantization(*in.quant, *out.quant);
+    if (!copy)
+      require_same_quantization(o);
     return {"",
             fmt::format("onnx2hpp::reshape<{}, {}>", shape_of(o.input(0)), shape_of(o.output())),
             "{}"};
@@ -564,28 +648,98 @@ private:
             "{}"};
   }
 
+  /// Slice: one `slice_range` per sliced axis, with ONNX's starts/ends/steps as the model gives
+  /// them (negative and out-of-range values included: the layer normalizes them as ONNX does).
+  layer_code slice(const ir::op &o) {
+    require_same_quantization(o);
+    const auto &a = o.get<ir::slice_attrs>();
+    std::vector<std::string> ranges;
+    for (std::size_t i = 0; i < a.axes.size(); ++i) {
+      const std::int64_t step = i < a.steps.size() ? a.steps[i] : 1;
+      // INT64_MIN is not a literal in C++: spell the extremes by name.
+      auto literal = [](std::int64_t v) {
+        if (v == std::numeric_limits<std::int64_t>::max())
+          return std::string("std::numeric_limits<std::int64_t>::max()");
+        if (v == std::numeric_limits<std::int64_t>::min())
+          return std::string("std::numeric_limits<std::int64_t>::min()");
+        return std::to_string(v);
+      };
+      ranges.push_back(
+          fmt::format("onnx2hpp::slice_range{{.axis = {}, .start = {}, .end = {}, .step = {}}}",
+                      a.axes[i], literal(a.starts.at(i)), literal(a.ends.at(i)), step));
+    }
+    return {"",
+            fmt::format("onnx2hpp::slice<{}, {}>", shape_of(o.input(0)), fmt::join(ranges, ", ")),
+            "{}"};
+  }
+
+  /// Nearest Resize of H and W: the plain repeat `resize_nearest` when the source rows and
+  /// columns are y / F and x / F for whole factors, else `resize_nearest_indexed` with its tables
+  /// computed in the header by `nearest_source_indices` (onnxruntime's float arithmetic).
   layer_code resize(const ir::op &o) {
     require_same_quantization(o);
     const auto &a = o.get<ir::resize_attrs>();
     const auto &in = g_.at(o.input(0));
+    const auto &out = g_.at(o.output());
     if (in.shape.size() != 4 || a.scales.size() != 4 || a.scales[0] != 1.0 || a.scales[3] != 1.0)
       unsupported(o, "Resize is supported on the H and W of a 4-D tensor only");
-    auto factor = [&](double s) {
-      if (s < 1.0 || s != std::floor(s))
-        unsupported(o, fmt::format("scale {} is not a whole upsampling factor", s));
-      return static_cast<std::int64_t>(s);
-    };
-    auto fh = factor(a.scales[1]), fw = factor(a.scales[2]);
-    bool exact = a.coordinate_transformation_mode == "half_pixel" ||
-                 (a.coordinate_transformation_mode == "asymmetric" &&
-                  (a.nearest_mode == "floor" ||
-                   (fh <= 2 && fw <= 2 && a.nearest_mode == "round_prefer_floor")));
-    if (!exact)
-      unsupported(o, fmt::format("nearest Resize with coordinate_transformation_mode '{}' and "
-                                 "nearest_mode '{}' is not an integer-factor repeat",
-                                 a.coordinate_transformation_mode, a.nearest_mode));
-    return {"", fmt::format("onnx2hpp::resize_nearest<{}, {}, {}>", shape_of(o.input(0)), fh, fw),
-            "{}"};
+    static const std::map<std::string, std::pair<onnx2hpp::resize_coordinate, const char *>>
+        coordinates{
+            {"half_pixel", {onnx2hpp::resize_coordinate::half_pixel, "half_pixel"}},
+            {"asymmetric", {onnx2hpp::resize_coordinate::asymmetric, "asymmetric"}},
+            {"pytorch_half_pixel",
+             {onnx2hpp::resize_coordinate::pytorch_half_pixel, "pytorch_half_pixel"}},
+            {"tf_half_pixel_for_nn",
+             {onnx2hpp::resize_coordinate::tf_half_pixel_for_nn, "tf_half_pixel_for_nn"}},
+            {"align_corners", {onnx2hpp::resize_coordinate::align_corners, "align_corners"}},
+            {"half_pixel_symmetric",
+             {onnx2hpp::resize_coordinate::half_pixel_symmetric, "half_pixel_symmetric"}},
+        };
+    static const std::map<std::string, std::pair<onnx2hpp::resize_rounding, const char *>>
+        roundings{
+            {"round_prefer_floor",
+             {onnx2hpp::resize_rounding::round_prefer_floor, "round_prefer_floor"}},
+            {"round_prefer_ceil",
+             {onnx2hpp::resize_rounding::round_prefer_ceil, "round_prefer_ceil"}},
+            {"floor", {onnx2hpp::resize_rounding::floor, "floor"}},
+            {"ceil", {onnx2hpp::resize_rounding::ceil, "ceil"}},
+            {"simple", {onnx2hpp::resize_rounding::simple, "simple"}},
+        };
+    auto coordinate = coordinates.find(a.coordinate_transformation_mode);
+    if (coordinate == coordinates.end())
+      unsupported(o, fmt::format("nearest Resize with coordinate_transformation_mode '{}' is not "
+                                 "supported",
+                                 a.coordinate_transformation_mode));
+    auto rounding = roundings.find(a.nearest_mode);
+    if (rounding == roundings.end())
+      unsupported(o, fmt::format("nearest_mode '{}' is not supported", a.nearest_mode));
+    auto extent = [](std::int64_t e) { return static_cast<std::size_t>(e); };
+    // Axis 1 and 2 of the NHWC shapes: H and W.
+    bool repeat = true;
+    std::array<std::string, 2> tables;
+    for (std::size_t k = 0; k < 2; ++k) {
+      auto in_len = extent(in.shape[k + 1]), out_len = extent(out.shape[k + 1]);
+      auto scale = static_cast<float>(a.scales[k + 1]);
+      bool axis_repeat = out_len % in_len == 0;
+      for (std::size_t i = 0; i < out_len && axis_repeat; ++i)
+        axis_repeat =
+            onnx2hpp::nearest_source_index(i, in_len, out_len, scale, coordinate->second.first,
+                                           rounding->second.first) == i / (out_len / in_len);
+      repeat = repeat && axis_repeat;
+      tables[k] = fmt::format("onnx2hpp::nearest_source_indices<{}>({}, {}, "
+                              "onnx2hpp::resize_coordinate::{}, onnx2hpp::resize_rounding::{})",
+                              out_len, in_len, float_literal(scale), coordinate->second.second,
+                              rounding->second.second);
+    }
+    if (repeat)
+      return {"",
+              fmt::format("onnx2hpp::resize_nearest<{}, {}, {}>", shape_of(o.input(0)),
+                          out.shape[1] / in.shape[1], out.shape[2] / in.shape[2]),
+              "{}"};
+    return {"",
+            fmt::format("onnx2hpp::resize_nearest_indexed<{}, {}, {}>", shape_of(o.input(0)),
+                        out.shape[1], out.shape[2]),
+            fmt::format("{{\n    {},\n    {}}}", tables[0], tables[1])};
   }
 
   layer_code softmax(const ir::op &o) {
@@ -669,6 +823,9 @@ private:
     case op_kind::dense:
       c = dense(name, o);
       break;
+    case op_kind::batch_matmul:
+      c = batch_matmul(name, o);
+      break;
     case op_kind::max_pool:
       c = max_pool(o);
       break;
@@ -690,6 +847,9 @@ private:
       break;
     case op_kind::transpose:
       c = transpose(o);
+      break;
+    case op_kind::slice:
+      c = slice(o);
       break;
     case op_kind::resize:
       c = resize(o);
@@ -730,11 +890,10 @@ private:
       for (auto id : o.inputs)
         if (id != ir::no_tensor && !g_.at(id).is_constant()) // weights live in the layer
           reads.push_back(std::to_string(slot_.at(id)));
-      nodes.push_back(fmt::format("onnx2hpp::node<{}, onnx2hpp::in<{}>, {}>({})",
-                                  string_literal(o.name), fmt::join(reads, ", "),
-                                  slot_.at(o.output()),
-                                  packed_.count(layer_names_.at(i)) ? layer_names_.at(i) + "_packed"
-                                                                    : layer_names_.at(i)));
+      nodes.push_back(fmt::format(
+          "onnx2hpp::node<{}, onnx2hpp::in<{}>, {}>({})", string_literal(o.name),
+          fmt::join(reads, ", "), slot_.at(o.output()),
+          packed_.count(layer_names_.at(i)) ? layer_names_.at(i) + "_packed" : layer_names_.at(i)));
     }
     return fmt::format("/// The network: {} node(s) over tensor slots (graph inputs first).\n"
                        "inline constexpr auto graph = onnx2hpp::make_graph<\n"
@@ -752,12 +911,40 @@ private:
                           onnx_dims.size(), prefix, i, fmt::join(onnx_dims, ", "));
     arrays += fmt::format("inline constexpr std::array<std::size_t, {}> {}{}_shape{{{}}};\n",
                           t.shape.size(), prefix, i, fmt::join(t.shape, ", "));
-    float s = t.quant ? t.quant->scale_at(0) : 1.0f;
+    std::string scale = float_literal(t.quant ? t.quant->scale_at(0) : 1.0f);
     std::int32_t zp = t.quant ? t.quant->zero_point_at(0) : 0;
+    std::string extra;
+    if (t.quant && t.quant->per_channel()) { // the tensor's per-tensor fields say "not me"
+      const auto &q = *t.quant;
+      const auto channels = static_cast<std::size_t>(t.shape.at(static_cast<std::size_t>(*q.axis)));
+      std::vector<std::string> scales;
+      std::vector<std::int32_t> zero_points;
+      for (std::size_t c = 0; c < channels; ++c) {
+        scales.push_back(float_literal(q.scale_at(c)));
+        zero_points.push_back(q.zero_point_at(c));
+      }
+      arrays += fmt::format("inline constexpr std::array<float, {}> {}{}_scales{{{}}};\n", channels,
+                            prefix, i, fmt::join(scales, ", "));
+      arrays +=
+          fmt::format("inline constexpr std::array<std::int32_t, {}> {}{}_zero_points{{{}}};\n",
+                      channels, prefix, i, fmt::join(zero_points, ", "));
+      scale = "std::numeric_limits<float>::quiet_NaN()";
+      zp = 0;
+      extra = fmt::format(",\n     .channel_scales = {0}{1}_scales, .channel_zero_points = "
+                          "{0}{1}_zero_points, .axis = {2}",
+                          prefix, i, *q.axis);
+    }
+    if (t.type == ir::dtype::i32)
+      extra += ",\n     .element_bytes = 4";
+    else if (t.type != ir::dtype::i8)
+      throw error(failure::unsupported_model,
+                  fmt::format("graph {} '{}' is {}: the library's graph inputs and outputs are "
+                              "int8 (or the int32 of ConvInteger/MatMulInteger)",
+                              prefix, g_.at(onnx).name, ir::name_of(t.type)));
     return fmt::format("{{.name = {}, .onnx_shape = {}{}_onnx_shape, .shape = {}{}_shape,\n"
-                       "     .onnx_is_nchw = {}, .scale = {}, .zero_point = {}}}",
+                       "     .onnx_is_nchw = {}, .scale = {}, .zero_point = {}{}}}",
                        string_literal(g_.at(onnx).name), prefix, i, prefix, i,
-                       g_.at(onnx).order == ir::layout::nhwc, float_literal(s), zp);
+                       g_.at(onnx).order == ir::layout::nhwc, scale, zp, extra);
   }
 
   std::string io_metadata() const {
@@ -770,10 +957,12 @@ private:
     for (auto i : nodes_) {
       const auto &o = g_.ops[i];
       const auto &t = g_.at(o.output());
-      node_entries.push_back(fmt::format("{{{}, {}, {}, {}}}", string_literal(o.name),
-                                         string_literal(t.name),
-                                         float_literal(t.quant ? t.quant->scale_at(0) : 1.0f),
-                                         t.quant ? t.quant->zero_point_at(0) : 0));
+      const bool per_channel = t.quant && t.quant->per_channel(); // no single scale: NaN
+      node_entries.push_back(
+          fmt::format("{{{}, {}, {}, {}}}", string_literal(o.name), string_literal(t.name),
+                      per_channel ? "std::numeric_limits<float>::quiet_NaN()"
+                                  : float_literal(t.quant ? t.quant->scale_at(0) : 1.0f),
+                      t.quant && !per_channel ? t.quant->zero_point_at(0) : 0));
     }
     return fmt::format(
         "// Graph inputs and outputs in ONNX order. Convert with onnx2hpp::quantize_from_onnx /\n"

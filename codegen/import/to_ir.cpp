@@ -275,6 +275,13 @@ private:
       a.coordinate_transformation_mode =
           string_attribute(node, "coordinate_transformation_mode", "half_pixel");
       a.nearest_mode = string_attribute(node, "nearest_mode", "round_prefer_floor");
+      a.keep_aspect_ratio_policy = string_attribute(node, "keep_aspect_ratio_policy", "stretch");
+      a.axes = ints_attribute(node, "axes");
+      if (opset_ < 11) { // Resize-10: (X, scales), asymmetric coordinates, no nearest_mode
+        a.coordinate_transformation_mode = "asymmetric";
+        a.nearest_mode = "simple";
+        a.scales_input = 1;
+      }
       return a;
     }
     case op_kind::cast: {

@@ -16,6 +16,8 @@ std::string_view name_of(op_kind k) {
     return "conv";
   case op_kind::dense:
     return "dense";
+  case op_kind::batch_matmul:
+    return "batch_matmul";
   case op_kind::max_pool:
     return "max_pool";
   case op_kind::average_pool:

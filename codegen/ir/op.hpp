@@ -26,6 +26,7 @@ enum class op_kind : std::uint8_t {
   requantize,   ///< int -> int with other scale/zero point
   conv,         ///< 2-D convolution, any group count; input, weights [O,I/g,kH,kW], bias
   dense,        ///< fully connected over the last axis; input, weights [out][in], bias
+  batch_matmul, ///< A [batch..., M, K] x B [batch..., K, N], both computed (numpy batch broadcast)
   max_pool,     ///<
   average_pool, ///<
   global_average_pool, ///<
@@ -120,11 +121,17 @@ struct pad_attrs {
   double value = 0.0;
 };
 
-/// Resize (opset 11+) attributes; `scales` is filled from the scales/sizes operand by the passes.
+/// Resize attributes. `scales` is filled by the passes with one scale per axis of the input
+/// (float values, as onnxruntime uses them: the scales operand on `axes`, or float(size) /
+/// float(input extent) for the sizes operand, 1 on the other axes). Resize-10 has no mode
+/// attributes (asymmetric + nearest_mode "simple") and its scales are input 1.
 struct resize_attrs {
   std::string mode = "nearest";
   std::string coordinate_transformation_mode = "half_pixel";
   std::string nearest_mode = "round_prefer_floor";
+  std::string keep_aspect_ratio_policy = "stretch";
+  std::vector<std::int64_t> axes; ///< opset 18+: the axes the scales/sizes operand refers to
+  std::size_t scales_input = 2;   ///< index of the scales operand (1 in Resize-10)
   std::vector<double> scales;
 };
 

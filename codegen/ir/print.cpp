@@ -43,8 +43,9 @@ struct attribute_printer {
     return fmt::format("pads=[{}] mode={} value={:g}", fmt::join(a.pads, ","), a.mode, a.value);
   }
   std::string operator()(const resize_attrs &a) const {
-    return fmt::format("mode={} coordinates={} nearest={} scales=[{}]", a.mode,
-                       a.coordinate_transformation_mode, a.nearest_mode, fmt::join(a.scales, ","));
+    return fmt::format("mode={} coordinates={} nearest={} scales=[{}]{}", a.mode,
+                       a.coordinate_transformation_mode, a.nearest_mode, fmt::join(a.scales, ","),
+                       a.axes.empty() ? "" : fmt::format(" axes=[{}]", fmt::join(a.axes, ",")));
   }
   std::string operator()(const cast_attrs &a) const { return fmt::format("to={}", name_of(a.to)); }
   std::string operator()(const fill_attrs &a) const {

@@ -130,12 +130,76 @@ std::vector<std::int32_t> accumulator_bias(ir::graph &g, const ir::op &o, double
   return out;
 }
 
+/// ConvInteger/MatMulInteger whose int32 result is not requantized: the accumulator is the
+/// output. Zero points only (the scales are 1); the weight zero point may be per output channel.
+/// A quantization of the output is only read by the boundary dequantize of a float graph output
+/// (recognise_integer_ops: M * (acc - zero_point)).
+accumulating_layer lower_integer(ir::graph &g, const ir::op &o) {
+  const auto &y = g.at(o.output());
+  auto readers = g.consumers(o.output());
+  bool dequantized = std::all_of(readers.begin(), readers.end(), [&](std::size_t r) {
+    return g.ops[r].kind == op_kind::dequantize;
+  });
+  if ((y.quant && !dequantized) || o.fused_activation)
+    unsupported(g, o, "an int32 output with a quantization or a fused activation");
+  if (o.input(2) != ir::no_tensor)
+    unsupported(g, o, "a bias on an int32 accumulator output");
+  const auto &xq = per_tensor(g, o, o.input(0));
+  const auto &w = g.at(o.input(1));
+  if (!w.is_constant() || !w.quant || w.type != ir::dtype::i8)
+    unsupported(g, o,
+                fmt::format("the weights '{}' must be constant int8 with a zero point", w.name));
+  const auto &wq = *w.quant;
+  auto channels = static_cast<std::size_t>(w.shape[0]);
+  if (wq.per_channel() && (*wq.axis != 0 || wq.zero_point.size() != channels))
+    unsupported(g, o, "weight zero points must be per tensor or per output channel");
+  accumulating_layer l;
+  l.int32_output = true;
+  l.input_zero_point = xq.zero_point_at(0);
+  l.weight_zero_points = wq.zero_point;
+  if (std::all_of(wq.zero_point.begin(), wq.zero_point.end(),
+                  [&](std::int32_t z) { return z == wq.zero_point.front(); }))
+    l.weight_zero_points.resize(1);
+  l.weight_zero_point = l.weight_zero_points.front();
+  auto values = int8_values(w);
+  if (o.kind == op_kind::conv) {
+    l.weights = to_ohwi(values, w.shape);
+    l.weight_shape = {w.shape[0], w.shape[2], w.shape[3], w.shape[1]};
+  } else {
+    l.weights = std::move(values);
+    l.weight_shape = w.shape;
+  }
+  return l;
+}
+
+/// The output stage of an accumulating layer: the fused activation (clamp range or table), the
+/// multipliers for input_scale * weight_scale[c] / output_scale and the same scales in fp32 as
+/// onnxruntime computes them (QLinearConv/QGemm/QLinearMatMul: fp32(fp32(x * w) / y)).
+void requantize_output(accumulating_layer &l, const ir::op &o, double input_scale,
+                       const std::vector<float> &weight_scales, const ir::quantization &yq) {
+  double output_scale = yq.scale_at(0);
+  if (o.fused_activation) {
+    const auto &a = *o.fused_activation;
+    if (a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip) {
+      auto [lo, hi] = clamp_range(a, yq);
+      l.act_min = lo;
+      l.act_max = hi;
+    } else {
+      l.lut = pre_activation(a, yq);
+      output_scale = l.lut->input_scale;
+    }
+  }
+  l.requant = requantize_multipliers(input_scale, weight_scales, output_scale);
+  const auto x_scale = static_cast<float>(input_scale);
+  const auto y_scale = static_cast<float>(output_scale);
+  for (float ws : weight_scales) // every step in fp32
+    l.float_scale.push_back(onnx2hpp::fp32_div(onnx2hpp::fp32_mul(x_scale, ws), y_scale));
+}
+
 accumulating_layer lower_accumulating(ir::graph &g, const ir::op &o) {
   const auto &y = g.at(o.output());
   if (y.type == ir::dtype::i32)
-    unsupported(g, o,
-                "an int32 accumulator output (ConvInteger/MatMulInteger without "
-                "requantization) has no kernel in the library");
+    return lower_integer(g, o);
   const auto &xq = per_tensor(g, o, o.input(0));
   const auto &yq = per_tensor(g, o, o.output());
   const auto &w = g.at(o.input(1));
@@ -166,27 +230,28 @@ accumulating_layer lower_accumulating(ir::graph &g, const ir::op &o) {
   }
   l.bias = accumulator_bias(g, o, xq.scale_at(0), wq, channels);
 
-  double output_scale = yq.scale_at(0);
-  if (o.fused_activation) {
-    const auto &a = *o.fused_activation;
-    if (a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip) {
-      auto [lo, hi] = clamp_range(a, yq);
-      l.act_min = lo;
-      l.act_max = hi;
-    } else {
-      l.lut = pre_activation(a, yq);
-      output_scale = l.lut->input_scale;
-    }
-  }
   std::vector<float> weight_scales(channels);
   for (std::size_t c = 0; c < channels; ++c)
     weight_scales[c] = wq.scale_at(c);
-  l.requant = requantize_multipliers(xq.scale_at(0), weight_scales, output_scale);
-  const auto x_scale = static_cast<float>(xq.scale_at(0));
-  const auto y_scale = static_cast<float>(output_scale);
-  for (float ws : weight_scales) // onnxruntime's QLinearConv/QGemm order, every step in fp32
-    l.float_scale.push_back(
-        onnx2hpp::fp32_div(onnx2hpp::fp32_mul(x_scale, ws), y_scale));
+  requantize_output(l, o, xq.scale_at(0), weight_scales, yq);
+  return l;
+}
+
+/// A MatMul of two computed tensors (batch_matmul): no weights or bias; `input_zero_point` is
+/// A's, `weight_zero_point` B's, and the per-tensor scale a_scale * b_scale / y_scale.
+accumulating_layer lower_batch_matmul(ir::graph &g, const ir::op &o) {
+  const auto &aq = per_tensor(g, o, o.input(0));
+  const auto &bq = per_tensor(g, o, o.input(1));
+  const auto &yq = per_tensor(g, o, o.output());
+  for (auto id : {o.input(0), o.input(1), o.output()})
+    if (g.at(id).type != ir::dtype::i8)
+      unsupported(g, o,
+                  fmt::format("'{}' is {}, not int8", g.at(id).name, ir::name_of(g.at(id).type)));
+  accumulating_layer l;
+  l.input_zero_point = aq.zero_point_at(0);
+  l.weight_zero_point = bq.zero_point_at(0);
+  l.output_zero_point = yq.zero_point_at(0);
+  requantize_output(l, o, aq.scale_at(0), {bq.scale_at(0)}, yq);
   return l;
 }
 
@@ -217,6 +282,8 @@ lowered_model lower(ir::graph g) {
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     if (g.ops[i].kind == op_kind::conv || g.ops[i].kind == op_kind::dense)
       out.layers[i] = lower_accumulating(g, g.ops[i]);
+    else if (g.ops[i].kind == op_kind::batch_matmul)
+      out.layers[i] = lower_batch_matmul(g, g.ops[i]);
   out.graph = std::move(g);
   return out;
 }

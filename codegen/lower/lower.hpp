@@ -32,7 +32,9 @@ struct lut_activation {
   std::int32_t input_zero_point = 0;
 };
 
-/// Everything a conv or dense kernel needs besides its geometry.
+/// Everything a conv, dense or batch_matmul kernel needs besides its geometry. batch_matmul (two
+/// computed operands) has no weights or bias: `input_zero_point` is A's, `weight_zero_point` B's,
+/// and the requantization is per tensor (a_scale * b_scale / y_scale).
 struct accumulating_layer {
   std::vector<std::int8_t> weights; ///< conv: OHWI; dense: [out][in]
   ir::shape_t weight_shape;         ///< conv: {O, kH, kW, I/group}; dense: {out, in}
@@ -47,15 +49,20 @@ struct accumulating_layer {
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
   std::optional<lut_activation> lut;
+  /// ConvInteger/MatMulInteger: the output is the int32 accumulator itself (no bias, no
+  /// requantization; `requant`, `float_scale` empty), and the weight zero point may differ per
+  /// output channel: `weight_zero_points` (one per channel, or one for all).
+  bool int32_output = false;
+  std::vector<std::int32_t> weight_zero_points;
 };
 
 struct lowered_model {
   ir::graph graph;
-  std::map<std::size_t, accumulating_layer> layers; ///< by op index: every conv and dense
+  std::map<std::size_t, accumulating_layer> layers; ///< by op index: conv, dense, batch_matmul
 };
 
 /// Lowers a graph that passed check_supported. Throws failure::unsupported_model for what the
-/// kernels cannot express (per-channel weight zero points, int32 accumulator outputs, ...).
+/// kernels cannot express (per-channel weight zero points of a requantizing layer, ...).
 lowered_model lower(ir::graph g);
 
 /// The pre-activation quantization for a fused LeakyRelu/HardSwish/Sigmoid in front of an output

@@ -7,6 +7,7 @@
 #include "passes/quant_params.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace onnx2hpp::codegen::passes {
@@ -139,14 +140,100 @@ private:
 
   void matmul(std::size_t index) {
     auto o = g_.ops[index];
-    if (o.input(1) == ir::no_tensor || !g_.at(o.input(1)).is_constant())
-      unsupported(o, "a MatMul of two computed tensors is not supported; the second operand must "
-                     "be constant weights");
+    if (o.input(1) != ir::no_tensor && !g_.at(o.input(1)).is_constant()) {
+      batch_matmul(index);
+      return;
+    }
     auto w = dense_weights(o, o.input(1), false, 1.0);
     auto &target = g_.ops[index];
     target.kind = op_kind::dense;
     target.inputs = {o.input(0), w};
+    if (o.input(2) != ir::no_tensor) // the int32 bias recognise_integer_ops gave it
+      target.inputs.push_back(o.input(2));
     target.attrs = std::monostate{};
+    fold_bias_add(index);
+  }
+
+  /// MatMul (QDQ, QLinearMatMul) whose B is computed: the library's batch_matmul, A [batch..., M,
+  /// K] x B [batch..., K, N] with the batch dimensions broadcast as numpy does.
+  void batch_matmul(std::size_t index) {
+    const auto o = g_.ops[index];
+    const auto &a = g_.at(o.input(0));
+    const auto &b = g_.at(o.input(1));
+    const auto &y = g_.at(o.output());
+    if (a.is_constant())
+      unsupported(o, "a MatMul of a constant A and a computed B is not supported (constant "
+                     "weights must be the second operand)");
+    if (y.type == ir::dtype::i32)
+      unsupported(o, "a MatMulInteger of two computed tensors (an int32 result) is not supported; "
+                     "its B must be constant weights");
+    if (!a.shape_known || !b.shape_known)
+      unsupported(o, "a MatMul of two computed tensors needs the shapes of both operands");
+    if (a.shape.size() < 2 || b.shape.size() < 2)
+      unsupported(o, fmt::format("a MatMul of two computed tensors with a 1-D operand ({} x {}) "
+                                 "is not supported: both operands need rank >= 2",
+                                 ir::to_string(a.shape), ir::to_string(b.shape)));
+    const std::size_t ra = a.shape.size(), rb = b.shape.size();
+    if (a.shape[ra - 1] != b.shape[rb - 2])
+      unsupported(o, fmt::format("A {} and B {} do not multiply", ir::to_string(a.shape),
+                                 ir::to_string(b.shape)));
+    const std::size_t rank = std::max(ra, rb) - 2;
+    ir::shape_t out(rank);
+    for (std::size_t d = 0; d < rank; ++d) {
+      const std::int64_t ea = d + ra - 2 >= rank ? a.shape[d + ra - 2 - rank] : 1;
+      const std::int64_t eb = d + rb - 2 >= rank ? b.shape[d + rb - 2 - rank] : 1;
+      if (ea != eb && ea != 1 && eb != 1)
+        unsupported(o, fmt::format("the batch dimensions of A {} and B {} cannot be broadcast "
+                                   "together",
+                                   ir::to_string(a.shape), ir::to_string(b.shape)));
+      out[d] = ea == 1 ? eb : ea;
+    }
+    out.push_back(a.shape[ra - 2]);
+    out.push_back(b.shape[rb - 1]);
+    if (y.shape_known && y.shape != out)
+      unsupported(o, fmt::format("its output is stored as {} but A {} x B {} gives {}",
+                                 ir::to_string(y.shape), ir::to_string(a.shape),
+                                 ir::to_string(b.shape), ir::to_string(out)));
+    if (!y.shape_known) {
+      auto &written = g_.at(o.output());
+      written.shape = out;
+      written.shape_known = true;
+      written.order = out.size() == 4 ? ir::layout::nchw : ir::layout::plain; // as imported
+    }
+    for (const auto *t : {&a, &b})
+      if (t->quant && t->quant->per_channel())
+        unsupported(o, fmt::format("'{}' is quantized per channel; a MatMul of two computed "
+                                   "tensors needs both quantized per tensor",
+                                   t->name));
+    auto &target = g_.ops[index];
+    target.kind = op_kind::batch_matmul;
+    target.inputs = {o.input(0), o.input(1)};
+    target.attrs = std::monostate{};
+  }
+
+  /// MatMul -> float Add of a constant -> QuantizeLinear (tf2onnx's FullyConnected, where the
+  /// quantizer left the bias in float): the constant is the dense layer's bias (re-expressed in
+  /// the accumulator's scale by lowering) and the Add disappears.
+  void fold_bias_add(std::size_t index) {
+    auto f = g_.ops[index].output();
+    const auto &t = g_.at(f);
+    if (t.quant || !ir::is_float(t.type) || g_.is_output(f) || g_.ops[index].inputs.size() > 2)
+      return;
+    auto readers = g_.consumers(f);
+    if (readers.size() != 1 || g_.ops[readers[0]].kind != op_kind::add ||
+        g_.ops[readers[0]].inputs.size() != 2)
+      return;
+    const auto add = g_.ops[readers[0]];
+    auto bias = add.input(0) == f ? add.input(1) : add.input(0);
+    if (bias == f || !g_.at(bias).is_constant() || !g_.at(add.output()).quant)
+      return;
+    auto units = g_.at(g_.ops[index].input(1)).shape[0];
+    auto b = dense_bias(add, bias, 1.0, units);
+    auto &target = g_.ops[index];
+    target.inputs.push_back(b);
+    target.outputs = {add.output()};
+    target.fused.push_back(fmt::format("Add {}", add.name));
+    g_.remove(readers[0]);
   }
 
   /// ReduceMean over the spatial axes of a 4-D tensor is a global average pool.
@@ -203,8 +290,25 @@ private:
       if (v.quant) // a quantized pad value, as some exporters write it
         a.value = (a.value - v.quant->zero_point_at(0)) * v.quant->scale_at(0);
     }
-    if (o.input(3) != ir::no_tensor)
-      unsupported(o, "Pad with an axes operand is not supported");
+    if (o.input(3) != ir::no_tensor) {
+      // opset 18+: `pads` holds [begins..., ends...] of the listed axes only (negative counts
+      // from the back); every other axis is not padded.
+      const auto rank = static_cast<std::int64_t>(g_.at(o.input(0)).shape.size());
+      auto axes = constant_operand(o, 3, "axes").value->ints();
+      if (a.pads.size() != 2 * axes.size())
+        unsupported(o, fmt::format("its pads operand has {} values for {} axes", a.pads.size(),
+                                   axes.size()));
+      std::vector<std::int64_t> pads(2 * static_cast<std::size_t>(rank), 0);
+      for (std::size_t k = 0; k < axes.size(); ++k) {
+        auto x = axes[k] < 0 ? axes[k] + rank : axes[k];
+        if (x < 0 || x >= rank)
+          unsupported(
+              o, fmt::format("axis {} is out of range for a tensor of rank {}", axes[k], rank));
+        pads[static_cast<std::size_t>(x)] = a.pads[k];
+        pads[static_cast<std::size_t>(x + rank)] = a.pads[k + axes.size()];
+      }
+      a.pads = pads;
+    }
     if (a.mode != "constant")
       unsupported(o, fmt::format("Pad mode '{}' is not supported (constant only)", a.mode));
     o.attrs = a;
@@ -234,18 +338,90 @@ private:
     o.inputs.resize(1);
   }
 
+  /// Resize: one float scale per input axis and the output extents, exactly as onnxruntime
+  /// derives them (upsamplebase.h): the scales operand on `axes` (1 elsewhere), extents
+  /// int64(scale · float(extent)); or the sizes operand, scales float(size) / float(extent),
+  /// with keep_aspect_ratio_policy not_larger/not_smaller taking the min/max scale over `axes`
+  /// and extents round(scale · extent). The output's stored shape must agree; a missing one is
+  /// set.
   void resize(ir::op &o) {
     auto a = o.get<ir::resize_attrs>();
     if (a.mode != "nearest")
       unsupported(o, fmt::format("Resize mode '{}' is not supported (nearest only)", a.mode));
-    const auto &in = g_.at(o.input(0));
-    const auto &out = g_.at(o.output());
-    a.scales.clear();
-    for (std::size_t d = 0; d < in.shape.size(); ++d)
-      a.scales.push_back(static_cast<double>(out.shape[d]) / static_cast<double>(in.shape[d]));
-    if (o.input(2) != ir::no_tensor && g_.at(o.input(2)).is_constant() &&
-        g_.at(o.input(2)).elements() > 0)
-      a.scales = g_.at(o.input(2)).value->reals();
+    const auto in_shape = g_.at(o.input(0)).shape;
+    const auto in_order = g_.at(o.input(0)).order;
+    const auto rank = static_cast<std::int64_t>(in_shape.size());
+    if (in_shape.empty() || !g_.at(o.input(0)).shape_known)
+      unsupported(o, "the shape of its input is not known");
+    std::vector<std::size_t> axes;
+    for (auto x : a.axes) {
+      if (x < -rank || x >= rank)
+        unsupported(o, fmt::format("axis {} is out of range for a tensor of rank {}", x, rank));
+      axes.push_back(static_cast<std::size_t>(x < 0 ? x + rank : x));
+    }
+    if (axes.empty())
+      for (std::size_t d = 0; d < in_shape.size(); ++d)
+        axes.push_back(d);
+    std::vector<float> scales(in_shape.size(), 1.0f);
+    std::vector<std::int64_t> out_shape = in_shape;
+    auto present = [&](std::size_t i) {
+      return o.input(i) != ir::no_tensor && g_.at(o.input(i)).elements() > 0;
+    };
+    auto operand = [&](std::size_t i, const char *role) {
+      const auto &t = constant_operand(o, i, role);
+      if (static_cast<std::size_t>(t.elements()) != axes.size())
+        unsupported(o, fmt::format("its {} operand has {} values for {} axes", role, t.elements(),
+                                   axes.size()));
+      return t.value;
+    };
+    if (present(a.scales_input)) {
+      auto v = operand(a.scales_input, "scales")->reals();
+      for (std::size_t k = 0; k < axes.size(); ++k) {
+        auto d = axes[k];
+        scales[d] = static_cast<float>(v[k]);
+        if (!(scales[d] > 0.0f))
+          unsupported(o, fmt::format("scale {} is not positive", v[k]));
+        out_shape[d] =
+            static_cast<std::int64_t>(scales[d] * static_cast<float>(in_shape[d])); // onnxruntime
+      }
+    } else if (a.scales_input == 2 && present(3)) {
+      auto v = operand(3, "sizes")->ints();
+      for (std::size_t k = 0; k < axes.size(); ++k) {
+        auto d = axes[k];
+        out_shape[d] = v[k];
+        scales[d] = static_cast<float>(v[k]) / static_cast<float>(in_shape[d]);
+      }
+      if (a.keep_aspect_ratio_policy == "not_larger" ||
+          a.keep_aspect_ratio_policy == "not_smaller") {
+        bool smaller = a.keep_aspect_ratio_policy == "not_larger";
+        float s = scales[axes[0]];
+        for (auto d : axes)
+          s = smaller ? std::min(s, scales[d]) : std::max(s, scales[d]);
+        for (auto d : axes) {
+          scales[d] = s;
+          out_shape[d] = static_cast<std::int64_t>(std::round(s * static_cast<float>(in_shape[d])));
+        }
+      } else if (a.keep_aspect_ratio_policy != "stretch") {
+        unsupported(o, fmt::format("keep_aspect_ratio_policy '{}' is not an ONNX policy",
+                                   a.keep_aspect_ratio_policy));
+      }
+    } else {
+      unsupported(o, "neither its scales nor its sizes operand is given as a constant");
+    }
+    for (auto e : out_shape)
+      if (e <= 0)
+        unsupported(o, fmt::format("the output shape {} is empty", ir::to_string(out_shape)));
+    auto &out = g_.at(o.output());
+    if (out.shape.size() != out_shape.size() || !out.shape_known) {
+      out.shape = out_shape;
+      out.shape_known = true;
+      out.order = in_order;
+    } else if (out.shape != out_shape)
+      throw error(failure::unsupported_model,
+                  fmt::format("{}: its output is stored as {} but the scales/sizes give {}",
+                              where(g_, o), ir::to_string(out.shape), ir::to_string(out_shape)));
+    a.scales.assign(scales.begin(), scales.end());
+    a.axes.clear();
     o.attrs = a;
     o.inputs.resize(1);
   }

@@ -12,7 +12,8 @@ namespace {
 using ir::op_kind;
 
 bool accepts_activation(op_kind k) {
-  return k == op_kind::conv || k == op_kind::dense || k == op_kind::add || k == op_kind::mul;
+  return k == op_kind::conv || k == op_kind::dense || k == op_kind::batch_matmul ||
+         k == op_kind::add || k == op_kind::mul;
 }
 
 /// Clamping commutes with (monotone) quantization, so Relu/Clip may join a producer whose output

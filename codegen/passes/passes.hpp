@@ -33,6 +33,24 @@ ir::graph recognise_qoperator(ir::graph g);
 /// agree), Q of a float constant is evaluated. Needs Cast(uint8 -> uint8) gone (drop_identities).
 ir::graph recognise_qdq(ir::graph g);
 
+/// onnxruntime's integer-op dialect: ConvInteger/MatMulInteger -> Cast(float) -> Mul by a
+/// constant scale M (per tensor or per output channel) [-> Add of a constant bias b] becomes a
+/// conv/matmul whose input keeps its producer's quantization (x_s), with weight scale M / x_s and
+/// the int32 bias round(b / M); it writes the tensor the chain ends in (a later activation and
+/// QuantizeLinear join it). A chain ending in a float graph output keeps the int32 accumulator,
+/// dequantized as M * (acc + round(b / M)). Runs after recognise_qdq (which quantizes x).
+ir::graph recognise_integer_ops(ir::graph g);
+/// True for a ConvInteger/MatMulInteger whose result only a Cast to float reads (what
+/// recognise_integer_ops rewrites; recognise_qoperator leaves it alone).
+bool integer_op_to_float(const ir::graph &g, const ir::op &o);
+
+/// MatMul (QLinearMatMul, or QDQ) with constant weights of rank >= 3, B [batch..., K, N], and A
+/// [..., batch..., M, K]: one grouped 1x1 conv over the batches (groups = batch count), between a
+/// transpose/reshape that puts the batches into channels and one that takes them out again. Exact:
+/// the same integer products and per-column requantization as the batched MatMul. Refuses a
+/// broadcast A (fewer batch dimensions than B, or other extents).
+ir::graph split_batched_matmul(ir::graph g);
+
 /// Rewrites ONNX-level ops into the IR's: Gemm/MatMul with constant B -> dense with [out][in]
 /// weights; ReduceMean over H,W -> global_average_pool; Clip, Pad, Slice, Resize read their
 /// constant operands into attributes. Runs after the quantization dialects are recognised (so
@@ -64,6 +82,11 @@ ir::graph to_nhwc(ir::graph g);
 /// input write in the input's quantization, followed by a `requantize` (the library's
 /// data-movement layers copy bytes).
 ir::graph isolate_requantization(ir::graph g);
+
+/// A graph output that is a graph input's integer tensor (the model of a lone QuantizeLinear,
+/// DequantizeLinear, Identity...) or that repeats another output gets its own copy (`reshape` to
+/// the same shape), so every graph output is written by a node.
+ir::graph separate_outputs(ir::graph g);
 
 /// Checks that what remains is what the library implements: core ops only, quantized integer
 /// tensors between the boundary quantize/dequantize ops, static shapes. Throws naming each node.

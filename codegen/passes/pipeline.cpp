@@ -11,6 +11,8 @@ constexpr std::array pipeline{
     pass{"drop_identities", drop_identities},
     pass{"recognise_qoperator", recognise_qoperator},
     pass{"recognise_qdq", recognise_qdq},
+    pass{"recognise_integer_ops", recognise_integer_ops},
+    pass{"split_batched_matmul", split_batched_matmul},
     pass{"canonicalize_ops", canonicalize_ops},
     pass{"fold_batch_norm", fold_batch_norm},
     pass{"fuse_activations", fuse_activations},
@@ -18,6 +20,7 @@ constexpr std::array pipeline{
     pass{"uint8_to_int8", uint8_to_int8},
     pass{"to_nhwc", to_nhwc},
     pass{"isolate_requantization", isolate_requantization},
+    pass{"separate_outputs", separate_outputs},
     pass{"check_supported", check_supported},
 };
 

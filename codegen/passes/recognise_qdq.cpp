@@ -91,6 +91,34 @@ void quantize_output(ir::graph &g, const ir::op &q) {
   attach_quantization(g, q, y, read_quantization(g, q, q.input(1), q.input(2), axis_of(q), y));
 }
 
+/// Q(Transpose(x)) with x a float graph input read by nothing else (tf2onnx: an NHWC input
+/// transposed to NCHW before QuantizeLinear): a layout change commutes with a per-tensor
+/// quantization, so x is quantized at the boundary and the transpose moves the int8 codes.
+bool quantize_before_layout_change(ir::graph &g, std::size_t q_index, std::size_t producer) {
+  const auto &p = g.ops[producer];
+  const auto &q = g.ops[q_index];
+  if (p.kind != op_kind::transpose || p.inputs.size() != 1 || !g.is_input(p.input(0)) ||
+      !ir::is_float(g.at(p.input(0)).type) || !g.only_read_by(p.input(0), producer) ||
+      !g.only_read_by(q.input(0), q_index))
+    return false;
+  const auto &out = g.at(q.output());
+  if (!out.quant || out.quant->per_channel())
+    return false;
+  ir::tensor codes = g.at(p.input(0));
+  codes.name += ":quantized";
+  codes.type = out.type;
+  codes.quant = out.quant;
+  auto codes_id = g.add_tensor(std::move(codes));
+  ir::op boundary = g.ops[q_index];
+  boundary.inputs = {g.ops[producer].input(0)};
+  boundary.outputs = {codes_id};
+  g.ops[producer].inputs = {codes_id};
+  g.ops[producer].outputs = {g.ops[q_index].output()};
+  g.remove(q_index);
+  g.insert(producer, std::move(boundary));
+  return true;
+}
+
 void recognise_quantize(ir::graph &g, std::size_t index) {
   auto &q = g.ops[index];
   auto f = q.input(0);
@@ -109,6 +137,8 @@ void recognise_quantize(ir::graph &g, std::size_t index) {
     return;
   }
   auto producer = g.producer(f);
+  if (producer && !g.is_output(f) && quantize_before_layout_change(g, index, *producer))
+    return;
   if (!producer || g.is_output(f))
     throw error(
         failure::unsupported_model,

@@ -3,7 +3,8 @@
 // A QOperator node carries the quantization of each operand as extra (scale, zero point) inputs.
 // Those move onto the tensors, the node keeps only its data operands and turns into the op it
 // computes: QLinearConv -> conv, QLinearAdd -> add, ... ConvInteger and MatMulInteger produce raw
-// int32 accumulators: their output keeps type i32 and has no quantization.
+// int32 accumulators: their output keeps type i32 and has no quantization. Those whose result is
+// Cast to float are left to recognise_integer_ops (their scales are in the Mul after the Cast).
 
 #include "diagnostics/error.hpp"
 #include "passes/passes.hpp"
@@ -122,12 +123,16 @@ private:
       break;
     case op_kind::conv_integer:
       // x, w, x_zero_point, w_zero_point -> int32
+      if (integer_op_to_float(g_, o))
+        break; // the scales are in the float Mul after it: recognise_integer_ops
       zero_point_only(o, 0, 2, 1);
       zero_point_only(o, 1, 3, 0);
       keep_inputs(o, {0, 1}, op_kind::conv);
       break;
     case op_kind::matmul_integer:
       // A, B, a_zero_point, b_zero_point -> int32
+      if (integer_op_to_float(g_, o))
+        break; // the scales are in the float Mul after it: recognise_integer_ops
       zero_point_only(o, 0, 2, -1);
       zero_point_only(o, 1, 3, -1);
       keep_inputs(o, {0, 1}, op_kind::matmul);

@@ -7,7 +7,8 @@
 // Reshape/Flatten above all, still sees ONNX element order: a transpose back to NCHW is inserted
 // in front of it and one to NHWC after it — or a plain reshape, where only dimensions of size 1
 // move and both orders agree. Inserted NCHW tensors are `plain` (row-major in their shape), so the
-// pass is idempotent.
+// pass is idempotent. A channel shuffle (Reshape to 5-D, Transpose, Reshape back) becomes a
+// transpose of each pixel's channels (see `channel_shuffle`).
 
 #include "ir/transpose.hpp"
 #include "passes/passes.hpp"
@@ -47,13 +48,66 @@ public:
         tensor.quant->axis = static_cast<int>(nhwc_axis(*tensor.quant->axis));
       changed_[t] = true;
     }
+    std::vector<bool> keep(g_.ops.size(), false);
+    for (std::size_t i = 0; i < g_.ops.size(); ++i)
+      channel_shuffle(i, keep);
     std::vector<ir::op> ops = std::move(g_.ops);
     g_.ops.clear();
-    for (auto &o : ops)
-      rewrite(std::move(o));
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (keep[i])
+        g_.ops.push_back(std::move(ops[i]));
+      else
+        rewrite(std::move(ops[i]));
+    }
   }
 
 private:
+  /// A channel shuffle (ShuffleNet): Reshape [N,C,H,W] -> [N,g,C/g,H,W], Transpose (0,2,1,3,4),
+  /// Reshape -> [N,C,H,W]. In NHWC the channels of each pixel are a [g, C/g] matrix to transpose,
+  /// so the three ops stay as they are with new middle shapes: reshape NHWC -> [N·H·W, g, C/g]
+  /// (element order unchanged), transpose (0,2,1), reshape -> NHWC [N,H,W,C]. One data movement
+  /// instead of the four transposes that wrapping the 5-D reshapes would cost. The two middle
+  /// tensors no longer hold ONNX's 5-D element order, so they are renamed "<name>:nhwc" (what the
+  /// generator made, not compared with onnxruntime's tensor of that name). `keep` marks the ops.
+  void channel_shuffle(std::size_t first, std::vector<bool> &keep) {
+    const auto &r1 = g_.ops[first];
+    if (r1.kind != op_kind::reshape || !changed(r1.input(0)) || changed(r1.output()))
+      return;
+    const auto split = g_.at(r1.output()).shape; // [N, g, C/g, H, W]
+    const auto &in = g_.at(r1.input(0));         // NHWC [N, H, W, C]
+    if (split.size() != 5 || in.shape[0] != split[0] || in.shape[1] != split[3] ||
+        in.shape[2] != split[4] || in.shape[3] != split[1] * split[2])
+      return;
+    auto readers = g_.consumers(r1.output());
+    if (readers.size() != 1 || !g_.only_read_by(r1.output(), readers[0]))
+      return;
+    const std::size_t t = readers[0];
+    const auto &tr = g_.ops[t];
+    if (tr.kind != op_kind::transpose ||
+        tr.get<ir::perm_attrs>().perm != std::vector<std::int64_t>{0, 2, 1, 3, 4})
+      return;
+    readers = g_.consumers(tr.output());
+    if (readers.size() != 1 || !g_.only_read_by(tr.output(), readers[0]))
+      return;
+    const std::size_t last = readers[0];
+    const auto &r2 = g_.ops[last];
+    if (r2.kind != op_kind::reshape || !changed(r2.output()) ||
+        g_.at(r2.output()).shape != in.shape)
+      return;
+    for (auto id : {r1.input(0), r1.output(), tr.output(), r2.output()})
+      if (g_.at(id).quant && g_.at(id).quant->axis)
+        return;
+    const std::int64_t pixels = in.shape[0] * in.shape[1] * in.shape[2];
+    auto &mid1 = g_.at(r1.output());
+    mid1.shape = {pixels, split[1], split[2]};
+    mid1.name += ":nhwc";
+    auto &mid2 = g_.at(tr.output());
+    mid2.shape = {pixels, split[2], split[1]};
+    mid2.name += ":nhwc";
+    g_.ops[t].get<ir::perm_attrs>().perm = {0, 2, 1};
+    keep[first] = keep[t] = keep[last] = true;
+  }
+
   bool changed(ir::tensor_id id) const {
     return id != ir::no_tensor && id < changed_.size() && changed_[id];
   }

@@ -40,6 +40,9 @@ std::string fused_ops(const ir::op &o) {
 }
 
 std::uint64_t macs_of(const ir::graph &g, const ir::op &o) {
+  if (o.kind == op_kind::batch_matmul) // K products per output element
+    return static_cast<std::uint64_t>(g.at(o.output()).elements()) *
+           static_cast<std::uint64_t>(g.at(o.input(0)).shape.back());
   if (o.kind != op_kind::conv && o.kind != op_kind::dense)
     return 0;
   const auto &w = g.at(o.input(1));

@@ -231,7 +231,6 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
                                 static_cast<std::size_t>(o.get<ir::conv_attrs>().group));
     if (layer.lut)
       d.output.lut = &placeholder_table;
-    d.output.mode = rounding;
     const std::uint64_t per_output =
         d.filter_bytes(); // kernel_h * kernel_w * input channels per group
     l.macs = std::uint64_t{d.conv_output.n} * d.conv_output.h * d.conv_output.w * d.conv_output.c *
@@ -246,7 +245,6 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     auto d = npu::fc_geometry(rows, depth, static_cast<std::size_t>(layer.weight_shape[0]));
     if (layer.lut)
       d.output.lut = &placeholder_table;
-    d.output.mode = rounding;
     l.macs = std::uint64_t{rows} * depth * d.units;
     ready(npu::call_kind::fully_connected, d);
     break;
@@ -258,14 +256,11 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     auto d = npu::pool_geometry(max ? npu::pool_kind::max : npu::pool_kind::average,
                                 feature_map_of(in.shape), window_of(a), a.ceil_mode,
                                 !max && a.count_include_pad);
-    if (!max)
-      d.mode = rounding;
     ready(npu::call_kind::pool, d);
     break;
   }
   case op_kind::global_average_pool: {
     auto d = npu::pool_geometry(npu::pool_kind::global_average, feature_map_of(in.shape));
-    d.mode = rounding;
     ready(npu::call_kind::pool, d);
     break;
   }
@@ -285,7 +280,6 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     d.a_dims = aligned_dims(in.shape, rank);
     d.b_dims = aligned_dims(g.at(o.input(1)).shape, rank);
     d.elements = {0, static_cast<std::size_t>(out.elements())};
-    d.add.mode = d.mul.mode = rounding;
     if (o.fused_activation && !is_clamp(*o.fused_activation))
       d.activation.lut = &placeholder_table;
     ready(npu::call_kind::elementwise, d);
@@ -318,9 +312,20 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     ready(npu::call_kind::elementwise, d);
     break;
   }
+  case op_kind::batch_matmul: // no NPU operation (npu_layer's default): two computed operands
+    l.macs =
+        static_cast<std::uint64_t>(out.elements()) * static_cast<std::uint64_t>(in.shape.back());
+    break;
   default:
     break; // no NPU operation: concat, transpose, slice, resize, softmax, pad
   }
+  // The layers that requantize carry the rounding mode in their type (npu_layer's precheck): the
+  // NPU requantizes in fixed point only.
+  const bool requantizes =
+      o.kind == op_kind::conv || o.kind == op_kind::dense || o.kind == op_kind::average_pool ||
+      o.kind == op_kind::global_average_pool || o.kind == op_kind::add || o.kind == op_kind::mul;
+  if (requantizes && rounding != rounding_mode::fixed_point)
+    l.precheck = npu::reason::rounding_mode;
   return l;
 }
 
@@ -581,8 +586,8 @@ std::string format_npu_summary(const npu_report &plan, const std::string &prefix
       "{} on the CPU\n",
       prefix, plan.preset, on_npu, plan.nodes.size(), calls_started, on_npu - calls_started,
       plan.nodes.size() - on_npu);
-  out += fmt::format("{}  MACs on the NPU: {}/{} ({:.1f} %; library count: conv, dense and one "
-                     "per add/mul output)\n",
+  out += fmt::format("{}  MACs on the NPU: {}/{} ({:.1f} %; library count: conv, dense, "
+                     "matmul and one per add/mul output)\n",
                      prefix, plan.macs_on_npu(), plan.total_macs(), 100.0 * plan.mac_fraction());
   out += fmt::format("{}  driver calls per inference: {}; modelled NPU cycles: {} (CPU nodes not "
                      "modelled)\n",

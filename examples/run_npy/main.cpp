@@ -1,5 +1,6 @@
 // run_npy: runs a generated model on float32 .npy inputs (ONNX layout) and writes one float32 .npy
-// per graph output (dequantized, ONNX layout), then prints the latency.
+// per graph output (dequantized, ONNX layout), then prints the latency. See README.md here for
+// what the values are (per-channel quantization, int32 outputs of ConvInteger/MatMulInteger).
 //
 //   run_npy [--backend ref|simd|npu-sim[:strict|:permissive]] [--repeat N] IN.npy... --out DIR
 //
@@ -174,7 +175,7 @@ int main(int argc, char **argv) {
         onnx2hpp::quantize_from_onnx(info, a.data.data() + s * info.size(), q_in[i].data() + s * info.size());
     }
     std::array<std::vector<std::int8_t>, n_out> q_out;
-    for (std::size_t o = 0; o < n_out; ++o) q_out[o].resize(samples * the_model::output_info[o].size());
+    for (std::size_t o = 0; o < n_out; ++o) q_out[o].resize(samples * the_model::output_info[o].bytes());
 
     // Run every sample; repeat the whole set to time at least `repeat` (default 50) inferences.
     const long passes = std::max<long>(1, ((repeat > 0 ? repeat : 50) + long(samples) - 1) / long(samples));
@@ -184,7 +185,7 @@ int main(int argc, char **argv) {
         std::array<const std::int8_t *, n_in> in{};
         std::array<std::int8_t *, n_out> out{};
         for (std::size_t i = 0; i < n_in; ++i) in[i] = q_in[i].data() + s * the_model::input_info[i].size();
-        for (std::size_t o = 0; o < n_out; ++o) out[o] = q_out[o].data() + s * the_model::output_info[o].size();
+        for (std::size_t o = 0; o < n_out; ++o) out[o] = q_out[o].data() + s * the_model::output_info[o].bytes();
         const auto t0 = std::chrono::steady_clock::now();
         run(in, out);
         const auto t1 = std::chrono::steady_clock::now();
@@ -194,9 +195,9 @@ int main(int argc, char **argv) {
     std::filesystem::create_directories(out_dir);
     for (std::size_t o = 0; o < n_out; ++o) {
       const auto &info = the_model::output_info[o];
-      std::vector<float> f(q_out[o].size());
+      std::vector<float> f(samples * info.size());
       for (std::size_t s = 0; s < samples; ++s)
-        onnx2hpp::dequantize_to_onnx(info, q_out[o].data() + s * info.size(), f.data() + s * info.size());
+        onnx2hpp::dequantize_to_onnx(info, q_out[o].data() + s * info.bytes(), f.data() + s * info.size());
       std::vector<std::size_t> shape(info.onnx_shape.begin(), info.onnx_shape.end());
       if (!shape.empty()) shape[0] *= samples;
       const std::string path = (std::filesystem::path(out_dir) / (file_name_for(info.name) + ".npy")).string();

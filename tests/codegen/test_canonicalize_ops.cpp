@@ -1,6 +1,7 @@
 // passes::canonicalize_ops
 
 #include "passes/passes.hpp"
+#include "support/expect_error.hpp"
 #include "support/model_builder.hpp"
 
 #include <doctest/doctest.h>
@@ -114,5 +115,81 @@ TEST_SUITE("canonicalize_ops") {
     const auto &s = g.ops[2].get<ir::slice_attrs>();
     CHECK(s.axes == std::vector<std::int64_t>{1});
     CHECK(s.steps == std::vector<std::int64_t>{1});
+  }
+
+  TEST_CASE("Pad with an axes operand (opset 18) pads the listed axes only") {
+    model_builder m(18);
+    auto x = m.input("x", TP::FLOAT, {1, 2, 3, 4});
+    // axes [-1, 2]: W by (1 before, 3 after), H by (2, 0); N and C untouched.
+    m.node("Pad",
+           {x, m.int64s("pads", {4}, {1, 2, 3, 0}), m.floats("value", {}, {0.0f}),
+            m.int64s("axes", {2}, {-1, 2})},
+           "pad");
+    m.output(model_builder::out("pad"), TP::FLOAT, {1, 2, 5, 8});
+    auto g = canonical(m);
+    REQUIRE(g.ops.size() == 1);
+    CHECK(g.ops[0].get<ir::pad_attrs>().pads == std::vector<std::int64_t>{0, 0, 2, 1, 0, 0, 0, 3});
+    CHECK(g.ops[0].inputs.size() == 1);
+  }
+
+  TEST_CASE("Resize: scales on axes (opset 18), with no stored output shape") {
+    model_builder m(18);
+    auto x = m.input("x", TP::FLOAT, {1, 1, 2, 2});
+    auto &r = m.node("Resize", {x, "", m.floats("scales", {2}, {3.0f, 2.0f})}, "resize");
+    model_builder::attr(r, "axes", dims_t{3, 2});
+    m.node("Relu", {model_builder::out("resize")}, "relu");
+    m.output(model_builder::out("relu"), TP::FLOAT, {1, 1, 4, 6});
+    auto g = canonical(m);
+    const auto &o = *ops_of(g, ir::op_kind::resize)[0];
+    // scale 3 on W (axis 3), 2 on H (axis 2); the output shape [1,1,2*2,2*3] is derived.
+    CHECK(o.get<ir::resize_attrs>().scales == std::vector<double>{1, 1, 2, 3});
+    CHECK(g.at(o.output()).shape == ir::shape_t{1, 1, 4, 6});
+    CHECK(g.at(o.output()).shape_known);
+    CHECK(o.inputs.size() == 1);
+  }
+
+  TEST_CASE("Resize: sizes with keep_aspect_ratio_policy, as onnxruntime computes them") {
+    model_builder m(18);
+    auto x = m.input("x", TP::FLOAT, {1, 1, 4, 4});
+    auto &r = m.node("Resize", {x, "", "", m.int64s("sizes", {2}, {3, 2})}, "resize");
+    model_builder::attr(r, "axes", dims_t{2, 3});
+    model_builder::attr(r, "keep_aspect_ratio_policy", std::string("not_smaller"));
+    m.output(model_builder::out("resize"), TP::FLOAT, {1, 1, 3, 3});
+    auto g = canonical(m);
+    const auto &o = *ops_of(g, ir::op_kind::resize)[0];
+    // scales 3/4 and 2/4: not_smaller takes 0.75 for both; extents round(0.75 * 4) = 3.
+    CHECK(o.get<ir::resize_attrs>().scales == std::vector<double>{1, 1, 0.75, 0.75});
+    CHECK(g.at(o.output()).shape == ir::shape_t{1, 1, 3, 3});
+  }
+
+  TEST_CASE("Resize: a stored output shape that disagrees with the scales is an error") {
+    model_builder m(18);
+    auto x = m.input("x", TP::FLOAT, {1, 1, 2, 2});
+    m.node("Resize", {x, m.floats("roi", {0}, {}), m.floats("scales", {4}, {1, 1, 2, 2})},
+           "resize");
+    m.output(model_builder::out("resize"), TP::FLOAT, {1, 1, 4, 5});
+    auto [kind, message] = failure_of([&] { canonical(m); });
+    CHECK(kind == failure::unsupported_model);
+    CHECK(contains(message, "'resize'"));
+    CHECK(contains(message, "[1,1,4,4]"));
+  }
+
+  TEST_CASE("MatMul followed by a float Add of a constant before Q: the Add is the dense bias") {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 2});
+    auto xq = m.dequantize(m.quantize(x, 0.5f, 0, true), 0.5f, 0, true);
+    auto w = m.dequantize_weights("w", {2, 3}, {1, 2, 3, 4, 5, 6}, {0.25f});
+    m.node("MatMul", {xq, w}, "mm");
+    m.node("Add", {model_builder::out("mm"), m.floats("b", {3}, {0.5f, -1.0f, 2.0f})}, "bias");
+    m.output(m.dequantize(m.quantize(model_builder::out("bias"), 1.0f, 0, true), 1.0f, 0, true),
+             TP::FLOAT, {1, 3});
+    auto g = canonical(m, true);
+    CHECK(ops_of(g, ir::op_kind::add).empty());
+    REQUIRE(ops_of(g, ir::op_kind::dense).size() == 1);
+    const auto &d = *ops_of(g, ir::op_kind::dense)[0];
+    REQUIRE(d.inputs.size() == 3);
+    CHECK(g.at(d.input(2)).value->reals() == std::vector<double>{0.5, -1.0, 2.0});
+    CHECK(g.at(d.output()).quant.has_value()); // the Add's quantized output
+    CHECK(d.fused == std::vector<std::string>{"Add bias"});
   }
 }

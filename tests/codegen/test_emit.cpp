@@ -104,17 +104,19 @@ TEST_SUITE("emit") {
   TEST_CASE("ops without a library layer are listed together") {
     model_builder m;
     using TP = onnx::TensorProto;
-    auto x = m.input("x", TP::FLOAT, {1, 4, 2, 2});
+    auto x = m.input("x", TP::FLOAT, {1, 4, 3});
     auto q = m.dequantize(m.quantize(x, 0.1f, 0), 0.1f, 0);
-    m.node("Slice", {q, m.int64s("s", {1}, {0}), m.int64s("e", {1}, {2}), m.int64s("a", {1}, {1})},
-           "split");
-    m.output(m.dequantize(m.quantize(model_builder::out("split"), 0.1f, 0), 0.1f, 0), TP::FLOAT,
-             {1, 2, 2, 2});
+    auto &softmax = m.node("Softmax", {q}, "softmax_c");
+    model_builder::attr(softmax, "axis", std::int64_t{1}); // not the last axis: no layer
+    m.output(m.dequantize(m.quantize(model_builder::out("softmax_c"), 1.0f / 256, -128), 1.0f / 256,
+                          -128),
+             TP::FLOAT, {1, 4, 3});
     auto model = lower::lower(passes::run_default_pipeline(m.import()));
     auto [kind, message] = failure_of([&] { emit::emit_header(model, {"m", "0"}); });
     CHECK(kind == failure::unsupported_model);
     CHECK(contains(message, "no layer for"));
-    CHECK(contains(message, "node 'split' (Slice)"));
+    CHECK(contains(message, "node 'softmax_c' (Softmax)"));
+    CHECK(contains(message, "last axis only"));
   }
 
   TEST_CASE("the default namespace is the model's file name as an identifier") {

@@ -124,4 +124,31 @@ TEST_SUITE("recognise_qdq") {
     CHECK(kind == failure::invalid_quantization);
     CHECK(contains(message, "but it was quantized with s=0.1"));
   }
+
+  TEST_CASE(
+      "Q of a float Transpose of a graph input quantizes the input; the transpose moves codes") {
+    // tf2onnx: NHWC float input -> Transpose to NCHW -> Q -> DQ -> Relu -> Q -> DQ.
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 4, 4, 3});
+    auto &t = m.node("Transpose", {x}, "t");
+    model_builder::attr(t, "perm", dims_t{0, 3, 1, 2});
+    auto xq = m.dequantize(m.quantize(t.output(0), 0.5f, 0, true), 0.5f, 0, true);
+    m.node("Relu", {xq}, "relu");
+    m.output(m.dequantize(m.quantize(model_builder::out("relu"), 0.5f, 0, true), 0.5f, 0, true),
+             TP::FLOAT, {1, 3, 4, 4});
+    auto g = recognised(m);
+    auto kinds = kinds_of(g);
+    REQUIRE(kinds.size() >= 2);
+    CHECK(kinds[0] == ir::op_kind::quantize);
+    CHECK(kinds[1] == ir::op_kind::transpose);
+    const auto &q = g.ops[0];
+    CHECK(g.is_input(q.input(0)));
+    CHECK(g.at(q.output()).shape == ir::shape_t{1, 4, 4, 3});
+    CHECK(g.at(q.output()).type == ir::dtype::i8);
+    CHECK(g.at(q.output()).quant->scale_at(0) == 0.5f);
+    const auto &tr = g.ops[1];
+    CHECK(tr.input(0) == q.output());
+    CHECK(g.at(tr.output()).quant.has_value());
+    CHECK(g.at(tr.output()).shape == ir::shape_t{1, 3, 4, 4});
+  }
 }

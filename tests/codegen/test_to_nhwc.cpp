@@ -89,6 +89,64 @@ TEST_SUITE("to_nhwc") {
     CHECK(bias.value->reals() == std::vector<double>{10, 20});
   }
 
+  TEST_CASE("a channel shuffle becomes a transpose of each pixel's [g, C/g] channels") {
+    // ShuffleNet: Reshape [1,6,2,3] -> [1,2,3,2,3], Transpose (0,2,1,3,4), Reshape -> [1,6,2,3].
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 6, 2, 3});
+    m.node("Reshape", {x, m.int64s("split", {5}, {1, 2, 3, 2, 3})}, "split");
+    auto &t = m.node("Transpose", {model_builder::out("split")}, "swap");
+    model_builder::attr(t, "perm", dims_t{0, 2, 1, 3, 4});
+    m.node("Reshape", {t.output(0), m.int64s("merge", {4}, {1, 6, 2, 3})}, "merge");
+    m.output(model_builder::out("merge"), TP::FLOAT, {1, 6, 2, 3});
+    auto g = nhwc(m);
+    using k = ir::op_kind;
+    REQUIRE(kinds_of(g) == std::vector<k>{k::reshape, k::transpose, k::reshape});
+    CHECK(g.at(g.ops[0].output()).shape == ir::shape_t{6, 2, 3}); // pixels, g, C/g
+    CHECK(g.at(g.ops[1].output()).shape == ir::shape_t{6, 3, 2});
+    CHECK(g.ops[1].get<ir::perm_attrs>().perm == std::vector<std::int64_t>{0, 2, 1});
+    CHECK(g.at(g.ops[0].output()).name.ends_with(":nhwc")); // not ONNX's 5-D tensor any more
+    CHECK(g.at(g.ops[1].output()).name.ends_with(":nhwc"));
+    CHECK(g.at(g.outputs[0]).shape == ir::shape_t{1, 2, 3, 6});
+    CHECK(g.at(g.outputs[0]).order == ir::layout::nhwc);
+    // Element check by hand: NHWC pixel channels c = i·3 + j (i < g = 2, j < 3) go to j·2 + i,
+    // as ONNX's out channel j·2 + i = in channel i·3 + j.
+    auto perm = g.ops[1].get<ir::perm_attrs>().perm;
+    auto mid = g.at(g.ops[0].output()).shape;
+    CHECK(ir::permute(mid, perm) == ir::shape_t{6, 3, 2});
+  }
+
+  TEST_CASE("a Reshape to 5-D that is not a channel shuffle is still wrapped") {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 6, 2, 3});
+    m.node("Reshape", {x, m.int64s("split", {5}, {1, 2, 3, 2, 3})}, "split");
+    auto &t = m.node("Transpose", {model_builder::out("split")}, "swap");
+    model_builder::attr(t, "perm", dims_t{0, 1, 2, 4, 3}); // swaps W and H: not a shuffle
+    m.node("Reshape", {t.output(0), m.int64s("merge", {4}, {1, 6, 3, 2})}, "merge");
+    m.output(model_builder::out("merge"), TP::FLOAT, {1, 6, 3, 2});
+    auto g = nhwc(m);
+    using k = ir::op_kind;
+    CHECK(kinds_of(g) ==
+          std::vector<k>{k::transpose, k::reshape, k::transpose, k::reshape, k::transpose});
+  }
+
+  TEST_CASE("Slice axes follow the layout: channels (1 or -3) become axis 3") {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 8, 2, 3});
+    m.node("Slice",
+           {x, m.int64s("starts", {2}, {4, 0}), m.int64s("ends", {2}, {8, -1}),
+            m.int64s("axes", {2}, {-3, 3})},
+           "slice");
+    m.output(model_builder::out("slice"), TP::FLOAT, {1, 4, 2, 2});
+    auto g = nhwc(m);
+    REQUIRE(g.ops.size() == 1);
+    const auto &a = g.ops[0].get<ir::slice_attrs>();
+    CHECK(a.axes == std::vector<std::int64_t>{3, 2});
+    CHECK(a.starts == std::vector<std::int64_t>{4, 0});
+    CHECK(a.ends == std::vector<std::int64_t>{8, -1});
+    CHECK(a.steps == std::vector<std::int64_t>{1, 1});
+    CHECK(g.at(g.outputs[0]).shape == ir::shape_t{1, 2, 2, 4});
+  }
+
   TEST_CASE("running the pass twice changes nothing more") {
     model_builder m;
     auto x = m.input("x", TP::FLOAT, {1, 3, 2, 2});

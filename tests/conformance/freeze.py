@@ -12,9 +12,11 @@ each TEST_DIR this script writes OUT_ROOT/<test>/:
   input.npy     the data input as float32, the form the generic runner (examples/run_npy) takes:
                 a float input as it is; integer codes of a quantized input (QLinearConv,
                 QLinearMatMul, DequantizeLinear) dequantized with the node's own scale and zero
-                point, (q - zero_point) * scale, which the runner quantizes back to q exactly
+                point, (q - zero_point) * scale, which the runner quantizes back to q exactly;
+                for ConvInteger/MatMulInteger (scale 1) q - zero_point
   expected.npy  the test's output_0.pb; integer codes of a quantized output (QLinearConv,
-                QLinearMatMul, QuantizeLinear) dequantized the same way, as the runner writes them
+                QLinearMatMul, QuantizeLinear) dequantized the same way, as the runner writes them;
+                an int32 output (ConvInteger, MatMulInteger) as it is
   codes.npy     the test's output_0.pb as it is
   frozen.json   what was frozen, the output's name, and `step`: the smallest output scale. The
                 runner's output equals the test's exactly when no element differs by half a step
@@ -74,6 +76,10 @@ QPARAMS = {
 }
 
 
+# ConvInteger/MatMulInteger: graph-input index of the data input's zero point (the scale is 1).
+INTEGER_ZERO_POINT = {'ConvInteger': 2, 'MatMulInteger': 2}
+
+
 def per_axis(scale, zp, ndim, axis):
     """Broadcastable scale and zero point (per tensor, or per channel along axis)."""
     scale = np.asarray(scale, np.float32)
@@ -105,6 +111,13 @@ def freeze(test_dir, out_root, wrap):
     codes = expected
     step = 1.0 if expected.dtype != np.float32 else None
     node = g.node[0] if len(g.node) == 1 else None
+    if not wrap and node is not None and node.op_type in INTEGER_ZERO_POINT:
+        # ConvInteger/MatMulInteger: the data input is quantized with scale 1 and its zero point
+        # (input 2, default 0), so its real value is q - zero_point.
+        k = INTEGER_ZERO_POINT[node.op_type]
+        zp = values[k] if k < len(values) else np.zeros((), np.int64)
+        zp, _ = per_axis(zp, zp, data.ndim, 1)
+        data = (data.astype(np.int64) - zp.astype(np.int64)).astype(np.float32)
     if not wrap and node is not None and node.op_type in QPARAMS:
         axis = next((a.i for a in node.attribute if a.name == 'axis'), 1)
         qin, qout = QPARAMS[node.op_type]

@@ -32,6 +32,17 @@ static_assert(make_activation_lut(activation_kind::hard_sigmoid, 0.1f, 0, 1.f / 
                                   0.5f)[idx(10)] == 51);
 static_assert(make_activation_lut(activation_kind::clip, 0.1f, 0, 0.1f, 0, -1.f, 2.f)[idx(50)] ==
               20);
+// Clip with an omitted bound (ONNX default -FLT_MAX / FLT_MAX) stays a constant expression even
+// though -FLT_MAX / 0.01 is beyond the float range: it saturates.
+static_assert(activation_clamp(activation_kind::clip, 0.01f, 3, -3.4028235e+38f, 3.4028235e+38f)
+                  .min == -128);
+static_assert(activation_clamp(activation_kind::clip, 0.01f, 3, -3.4028235e+38f, 3.4028235e+38f)
+                  .max == 127);
+// Clip with min > max is max everywhere (ONNX: min(max(x, min), max)): min 2, max 1, scale 0.5.
+static_assert(activation_clamp(activation_kind::clip, 0.5f, 0, 2.f, 1.f).min == 2);
+static_assert(activation_clamp(activation_kind::clip, 0.5f, 0, 2.f, 1.f).max == 2);
+static_assert(make_activation_lut(activation_kind::clip, 0.5f, 0, 0.5f, 0, 2.f, 1.f)[idx(-4)] == 2);
+static_assert(make_activation_lut(activation_kind::clip, 0.5f, 0, 0.5f, 0, 2.f, 1.f)[idx(12)] == 2);
 
 // Independent reference: ONNX DequantizeLinear -> activation with <cmath> -> QuantizeLinear.
 double reference_activation(activation_kind k, double f, double alpha, double beta) {

@@ -43,6 +43,8 @@ static_assert(round_half_even(2.5) == 2.0);
 static_assert(round_half_away(2.5) == 3.0);
 static_assert(saturate_cast<std::int8_t>(300) == 127);
 static_assert(quantize_value(0.75f, 0.5f, 0) == 2);
+static_assert(quantize_value(-3.4028235e+38f, 0.01f, 0) == -128); // x / scale beyond FLT_MAX
+static_assert(quantize_value(3.4028235e+38f, 0.01f, 0) == 127);
 static_assert(dequantize_value(10, 0.5f, 4) == 3.0f);
 static_assert(cmath::exp(0.0) == 1.0);
 static_assert(cmath::exp(1.0) - 2.718281828459045 < 1e-15 &&

@@ -60,7 +60,10 @@ struct deviation {
 
 // Compares the kernel with real arithmetic: dequantize, add or multiply in double, quantize
 // (round to nearest, saturate, clamp to the activation range).
-template <template <class, class> class Op, class SA, class SB>
+// (Op's rounding parameter is spelled out: clang 14 does not match a template with a defaulted
+// parameter to a two-parameter template template parameter, P0522.)
+template <template <class, class, rounding_mode = rounding_mode::fixed_point> class Op, class SA,
+          class SB>
 void compare_with_float(std::uint64_t seed, deviation &dev) {
   using layer_t = Op<SA, SB>;
   constexpr bool is_add = std::is_same_v<layer_t, add<SA, SB>>;

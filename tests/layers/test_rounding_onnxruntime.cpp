@@ -1,6 +1,8 @@
 // rounding_mode::onnxruntime: onnxruntime's fp32 requantization (scale in fp32, value · scale in
 // fp32, round half to even), in every layer that requantizes. Expected values are derived by hand
 // in the comments; the fixed-point mode's result is shown next to them where the modes differ.
+// The mode is part of each layer's type (conv2d_attrs::rounding, concat_attrs::rounding, the
+// trailing template argument of dense, add, mul and the average pools).
 #include <doctest/doctest.h>
 
 #include <array>
@@ -23,7 +25,11 @@ constexpr std::array<std::int32_t, 1> zero_shift{0}; // 2^30 · 2^(0 − 31) = 0
 // dense<shape<4, 1>, 2>: acc[r, u] = x[r] · w[u] with w = {1, 2}; scales {0.5, 0.75}.
 constexpr std::array<std::int8_t, 2> dense_w{1, 2};
 constexpr std::array<float, 2> dense_scale{0.5f, 0.75f};
-using dense_t = dense<shape<4, 1>, 2>;
+using dense_t = dense<shape<4, 1>, 2, rounding_mode::onnxruntime>;
+using dense_fixed_t = dense<shape<4, 1>, 2>;
+static_assert(dense_t::rounding == rounding_mode::onnxruntime &&
+              dense_fixed_t::rounding == rounding_mode::fixed_point);
+static_assert(decltype(dense_t::output)::mode == rounding_mode::onnxruntime);
 constexpr dense_t dense_ort{.weights = dense_w,
                             .bias = {},
                             .input_zero_point = 0,
@@ -33,13 +39,13 @@ constexpr dense_t dense_ort{.weights = dense_w,
                                        .act_min = -128,
                                        .act_max = 127,
                                        .lut = nullptr,
-                                       .mode = rounding_mode::onnxruntime,
                                        .scale = dense_scale}};
 
-constexpr std::array<std::int8_t, 8> run_dense(const dense_t &l) {
+template <class Dense>
+constexpr std::array<std::int8_t, 8> run_dense(const Dense &l) {
   const std::array<std::int8_t, 4> x{5, -5, 7, -7};
   std::array<std::int8_t, 8> y{};
-  kernel<backends::ref, dense_t>::run(l, {x.data()}, y.data());
+  kernel<backends::ref, Dense>::run(l, {x.data()}, y.data());
   return y;
 }
 
@@ -73,8 +79,8 @@ TEST_SUITE("layers") {
     static_assert(y == std::array<std::int8_t, 8>{5, 11, 1, -5, 7, 13, -1, -7});
     CHECK(run_dense(dense_ort) == y);
     // The same layer in fixed point (multiplier 0.5 for both units): ties away from zero/upward.
-    dense_t fixed = dense_ort;
-    fixed.output.mode = rounding_mode::fixed_point;
+    const dense_fixed_t fixed{dense_ort.weights, dense_ort.bias, 0, 0,
+                              output_stage{{one_multiplier, zero_shift, 1}, 3}};
     const auto f = run_dense(fixed);
     CHECK(f[0] == 6); // 2.5 -> 3 (onnxruntime: 2)
     CHECK(f[2] == 1); // −2.5 -> −2: gemmlowp's high multiply breaks ties toward +infinity
@@ -84,15 +90,17 @@ TEST_SUITE("layers") {
   TEST_CASE("conv2d in onnxruntime mode") {
     // 1x1 conv, 1 input channel, 1 output channel, scale 0.5 per tensor, input zero point 1,
     // bias 1: acc = x − 1 + 1 = x.  x = {4, 5, −3, −5}: 2, 2.5, −1.5, −2.5 -> 2, 2, −2, −2.
-    using conv_t =
-        conv2d<shape<1, 2, 2, 1>, conv2d_attrs{.out_channels = 1, .kernel_h = 1, .kernel_w = 1}>;
+    using conv_t = conv2d<shape<1, 2, 2, 1>, conv2d_attrs{.out_channels = 1,
+                                                          .kernel_h = 1,
+                                                          .kernel_w = 1,
+                                                          .rounding = rounding_mode::onnxruntime}>;
+    static_assert(conv_t::rounding == rounding_mode::onnxruntime);
     static constexpr std::array<std::int8_t, 1> w{1};
     static constexpr std::array<std::int32_t, 1> b{1};
     static constexpr std::array<float, 1> s{0.5f};
-    static constexpr conv_t conv{
-        w, b, 1, 0,
-        output_stage{
-            {one_multiplier, zero_shift, 1}, 0, -128, 127, nullptr, rounding_mode::onnxruntime, s}};
+    static constexpr conv_t conv{w, b, 1, 0,
+                                 basic_output_stage<rounding_mode::onnxruntime>{
+                                     {one_multiplier, zero_shift, 1}, 0, -128, 127, nullptr, s}};
     constexpr auto y = [&] {
       const std::array<std::int8_t, 4> x{4, 5, -3, -5};
       std::array<std::int8_t, 4> out{};
@@ -106,9 +114,9 @@ TEST_SUITE("layers") {
     // s_a = 0.5, s_b = 0.25, s_out = 1, zero points 0, 0, 10:
     //   a = 5, b = 0: 2.5 -> 2;  a = 3, b = 0: 1.5 -> 2;  a = −5, b = 0: −2.5 -> −2;
     //   a = 1, b = 2: 0.5 + 0.5 = 1 -> 1;  a = 1, b = 0: 0.5 -> 0;  a = −3, b = 0: −1.5 -> −2.
-    constexpr add_params p =
-        make_add_params(0.5f, 0, 0.25f, 0, 1.0f, 10, {-128, 127}, rounding_mode::onnxruntime);
-    using k = kernel<backends::ref, add<shape<1>, shape<1>>>;
+    constexpr add_params p = make_add_params(0.5f, 0, 0.25f, 0, 1.0f, 10);
+    using k = kernel<backends::ref, add<shape<1>, shape<1>, rounding_mode::onnxruntime>>;
+    using kf = kernel<backends::ref, add<shape<1>, shape<1>>>;
     static_assert(p.a_ratio == 0.5f && p.b_ratio == 0.25f);
     static_assert(k::one(p, 5, 0) == 12);
     static_assert(k::one(p, 3, 0) == 12);
@@ -118,8 +126,7 @@ TEST_SUITE("layers") {
     static_assert(k::one(p, -3, 0) == 8);
     static_assert(k::one(p, 127, 127) == 105); // 63.5 + 31.75 = 95.25 -> 95, + 10
     // fixed point rounds the first tie away from zero
-    constexpr add_params f = make_add_params(0.5f, 0, 0.25f, 0, 1.0f, 10);
-    static_assert(k::one(f, 5, 0) == 13);
+    static_assert(kf::one(p, 5, 0) == 13);
     CHECK(k::one(p, -5, 0) == 8);
   }
 
@@ -127,25 +134,28 @@ TEST_SUITE("layers") {
     // s_a = s_b = 0.5, s_out = 1: scale 0.25; zero points 1, 0, −1; acc = (a − 1)·b:
     //   (3, 1): 2·0.25 = 0.5 -> 0 -> −1;  (3, 3): 1.5 -> 2 -> 1;  (−1, 5): −2.5 -> −2 -> −3;
     //   (7, 1): 1.5 -> 2 -> 1.
-    constexpr mul_params p =
-        make_mul_params(0.5f, 1, 0.5f, 0, 1.0f, -1, {-128, 127}, rounding_mode::onnxruntime);
-    using k = kernel<backends::ref, mul<shape<1>, shape<1>>>;
+    constexpr mul_params p = make_mul_params(0.5f, 1, 0.5f, 0, 1.0f, -1);
+    using k = kernel<backends::ref, mul<shape<1>, shape<1>, rounding_mode::onnxruntime>>;
+    using kf = kernel<backends::ref, mul<shape<1>, shape<1>>>;
     static_assert(p.scale == 0.25f);
     static_assert(k::one(p, 3, 1) == -1);
     static_assert(k::one(p, 3, 3) == 1);
     static_assert(k::one(p, -1, 5) == -3);
     static_assert(k::one(p, 7, 1) == 1);
+    // (3, 5): 2.5 -> 2 -> 1, where the fixed-point mode rounds ties away from zero: 3 -> 2.
+    static_assert(k::one(p, 3, 5) == 1);
+    static_assert(kf::one(p, 3, 5) == 2);
+    static_assert(kf::one(p, -1, 5) == -4); // −2.5 -> −3 -> −4
     CHECK(k::one(p, -1, 5) == -3);
   }
 
   TEST_CASE("average pools in onnxruntime mode: fp32(sum) · fp32(s_in / (s_out · count))") {
-    using gap_t = global_avg_pool<shape<1, 2, 2, 1>>;
+    using gap_t = global_avg_pool<shape<1, 2, 2, 1>, rounding_mode::onnxruntime>;
     constexpr gap_t gap{.input_zero_point = 0,
                         .output_zero_point = 0,
                         .multiplier = {1 << 30, 1},
                         .act_min = -128,
                         .act_max = 127,
-                        .mode = rounding_mode::onnxruntime,
                         .input_scale = 1.0f,
                         .output_scale = 1.0f};
     constexpr auto run = [](const auto &l, std::array<std::int8_t, 4> x) {
@@ -156,26 +166,26 @@ TEST_SUITE("layers") {
     static_assert(run(gap, {1, 2, 3, 4}) == 2);      // 10 / 4 = 2.5 -> 2 (fixed point: 3)
     static_assert(run(gap, {-1, -2, -3, -4}) == -2); // −2.5 -> −2 (fixed point: −3)
     static_assert(run(gap, {1, 2, 3, 8}) == 4);      // 3.5 -> 4
-    gap_t fixed = gap;
-    fixed.mode = rounding_mode::fixed_point;
+    const global_avg_pool<shape<1, 2, 2, 1>> fixed{0, 0, {1 << 30, 1}, -128, 127, 1.0f, 1.0f};
     CHECK(run(fixed, {1, 2, 3, 4}) == 3);
     CHECK(run(gap, {1, 2, 3, 4}) == 2);
 
     // 3x3 window, pads 1, count_include_pad = false, on a 2x2 input: every window holds the 4
     // inputs (count 4), so every output is the global average; s_in = 0.5, s_out = 0.25 (scale
     // 0.5 / (0.25 · 4) = 0.5): sum 5 -> 2.5 -> 2, output zero point −1 -> 1.
-    using avg_t = avg_pool2d<shape<1, 2, 2, 1>, pool2d_attrs{.kernel_h = 3,
-                                                             .kernel_w = 3,
-                                                             .pad_top = 1,
-                                                             .pad_left = 1,
-                                                             .pad_bottom = 1,
-                                                             .pad_right = 1}>;
+    using avg_t = avg_pool2d<shape<1, 2, 2, 1>,
+                             pool2d_attrs{.kernel_h = 3,
+                                          .kernel_w = 3,
+                                          .pad_top = 1,
+                                          .pad_left = 1,
+                                          .pad_bottom = 1,
+                                          .pad_right = 1},
+                             false, rounding_mode::onnxruntime>;
     static constexpr avg_t avg{.input_zero_point = 0,
                                .output_zero_point = -1,
                                .multiplier = {1 << 30, 1},
                                .act_min = -128,
                                .act_max = 127,
-                               .mode = rounding_mode::onnxruntime,
                                .input_scale = 0.5f,
                                .output_scale = 0.25f};
     constexpr auto y = [&] {
@@ -190,13 +200,14 @@ TEST_SUITE("layers") {
   TEST_CASE("concat in onnxruntime mode: (fp32(x − zp) · s_in) / s_out, ties to even") {
     // s_in = 0.5, zp 1, s_out = 1, output zp 0: x = 4: 1.5 -> 2; 6: 2.5 -> 2; −4: −2.5 -> −2;
     // −2: −1.5 -> −2. Fixed point: 2, 3, −3, −2.
-    using cat_t = concat<0, shape<4>>;
-    constexpr cat_t ort{{make_concat_input(0.5f, 1, 1.0f, 0, rounding_mode::onnxruntime)}, 0};
-    constexpr cat_t fixed{{make_concat_input(0.5f, 1, 1.0f, 0)}, 0};
-    constexpr auto run = [](const cat_t &l) {
+    using cat_t = concat<concat_attrs{0, rounding_mode::onnxruntime}, shape<4>>;
+    static_assert(cat_t::rounding == rounding_mode::onnxruntime && cat_t::axis == 0);
+    constexpr cat_t ort{{make_concat_input(0.5f, 1, 1.0f, 0)}, 0};
+    constexpr concat<0, shape<4>> fixed{{make_concat_input(0.5f, 1, 1.0f, 0)}, 0};
+    constexpr auto run = [](const auto &l) {
       const std::array<std::int8_t, 4> x{4, 6, -4, -2};
       std::array<std::int8_t, 4> y{};
-      kernel<backends::ref, cat_t>::run(l, {x.data()}, y.data());
+      kernel<backends::ref, std::remove_cvref_t<decltype(l)>>::run(l, {x.data()}, y.data());
       return y;
     };
     static_assert(run(ort) == std::array<std::int8_t, 4>{2, 2, -2, -2});

@@ -179,6 +179,45 @@ static_assert(npu::plan<layout_graph, npu::permissive>::reason_of<1> ==
               npu::reason::unsupported_layer);
 static_assert(npu::plan<layout_graph, npu::strict>::nodes[2].call == npu::call_kind::elementwise);
 
+// The rounding mode is part of the layer's type: a layer requantizing in rounding_mode::onnxruntime
+// is on the CPU at compile time (reason::rounding_mode), whatever the preset, and the coverage
+// constants say so; the fixed-point twin of the same graph runs entirely on the NPU.
+constexpr conv2d_attrs ort_conv_attrs = [] {
+  conv2d_attrs a = test::same_conv(8);
+  a.rounding = rounding_mode::onnxruntime;
+  return a;
+}();
+using ort_conv_t = conv2d<chain_in, ort_conv_attrs>;
+using ort_graph = decltype(make_graph<inputs<tensor<0, chain_in>>, outputs<3>>(
+    node<"conv", in<0>, 1>(ort_conv_t{}), node<"act", in<1>, 2>(act_t{}),
+    node<"pool", in<2>, 3>(pool_t{})));
+using fixed_graph = decltype(make_graph<inputs<tensor<0, chain_in>>, outputs<3>>(
+    node<"conv", in<0>, 1>(conv_t{}), node<"act", in<1>, 2>(act_t{}),
+    node<"pool", in<2>, 3>(pool_t{})));
+using ort_plan = npu::plan<ort_graph, npu::permissive>;
+static_assert(ort_plan::nodes[0].where == npu::placement::cpu);
+static_assert(ort_plan::reason_of<0> == npu::reason::rounding_mode);
+static_assert(ort_plan::nodes[1].where == npu::placement::npu); // the activation alone
+static_assert(ort_plan::nodes_on_cpu == 1 && !ort_plan::full_coverage);
+static_assert(ort_plan::macs_on_npu == 0 && ort_plan::mac_fraction == 0.0);
+static_assert(npu::plan<fixed_graph, npu::permissive>::full_coverage);
+static_assert(npu::plan<fixed_graph, npu::permissive>::nodes[0].group_size == 3);
+// Every requantizing layer family carries the mode.
+static_assert(npu::npu_layer<ort_conv_t>::precheck == npu::reason::rounding_mode);
+static_assert(npu::npu_layer<dense<shape<1, 16>, 16, rounding_mode::onnxruntime>>::precheck ==
+              npu::reason::rounding_mode);
+static_assert(npu::npu_layer<dense<shape<1, 16>, 16>>::precheck == npu::reason::none);
+static_assert(npu::npu_layer<add<chain_in, chain_in, rounding_mode::onnxruntime>>::precheck ==
+              npu::reason::rounding_mode);
+static_assert(npu::npu_layer<add<chain_in, chain_in>>::precheck == npu::reason::none);
+static_assert(npu::npu_layer<mul<chain_in, chain_in, rounding_mode::onnxruntime>>::precheck ==
+              npu::reason::rounding_mode);
+static_assert(npu::npu_layer<global_avg_pool<chain_in, rounding_mode::onnxruntime>>::precheck ==
+              npu::reason::rounding_mode);
+static_assert(npu::npu_layer<avg_pool2d<chain_in, pool2d_attrs{.kernel_h = 2, .kernel_w = 2}, false,
+                                        rounding_mode::onnxruntime>>::precheck ==
+              npu::reason::rounding_mode);
+
 // An average over the whole unpadded input is a global average, whatever its extent.
 static_assert(
     npu::describe(

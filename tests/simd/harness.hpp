@@ -27,9 +27,11 @@ void for_each_isa(F &&f) {
 /// Output-stage constants drawn at random: per-channel or per-tensor multipliers whose scale
 /// spreads an accumulator of `depth` random int8 products over the int8 range (sometimes >= 1,
 /// exercising the saturating left shift), a random zero point and activation range, and
-/// optionally a random look-up table.
+/// optionally a random look-up table. The same scales as fp32 (`scale`, some of them powers of two,
+/// whose products land on ties often) give the onnxruntime-mode stage: stage_for<Mode>().
 struct random_output_stage {
   std::vector<std::int32_t> multiplier, shift;
+  std::vector<float> scale;
   lut256 table{};
   output_stage stage;
 
@@ -41,9 +43,12 @@ struct random_output_stage {
                      std::pow(2.0, r.uniform(-20, 20) / 10.0);
       if (r.uniform(0, 15) == 0)
         scale = 1.0 + r.uniform(0, 300) / 100.0; // scale >= 1: left shift, mostly saturating
+      if (r.uniform(0, 3) == 0)
+        scale = std::ldexp(1.0, static_cast<int>(std::lround(std::log2(scale)))); // ties
       const quantized_multiplier m = quantize_multiplier(scale);
       multiplier.push_back(m.multiplier);
       shift.push_back(m.shift);
+      this->scale.push_back(static_cast<float>(scale));
     }
     for (auto &t : table)
       t = static_cast<std::int8_t>(r.uniform(-128, 127));
@@ -58,7 +63,21 @@ struct random_output_stage {
                          hi,
                          with_lut ? &table : nullptr};
   }
+
+  /// The stage in rounding mode Mode (fixed point: `stage`; onnxruntime: the fp32 scales).
+  template <rounding_mode Mode>
+  basic_output_stage<Mode> stage_for() const {
+    return {stage.requant, stage.zero_point, stage.act_min,
+            stage.act_max, stage.lut,        channel_scale{scale.data(), scale.size()}};
+  }
 };
+
+/// Both rounding modes, for tests parameterized by mode: for_each_mode([&]<rounding_mode M>{...}).
+template <class F>
+void for_each_mode(F &&f) {
+  f.template operator()<rounding_mode::fixed_point>();
+  f.template operator()<rounding_mode::onnxruntime>();
+}
 
 /// Runs `simd_layer` under every ISA's simd backend and `ref_layer` under ref, on the same inputs.
 /// Returns the number of mismatching output bytes (summed over ISAs); guard bytes past the end of

@@ -1,14 +1,13 @@
-// simd dense against ref, bit for bit.
+// simd dense against ref, bit for bit, in both rounding modes.
 #include "harness.hpp"
 
 using namespace onnx2hpp;
 
 namespace {
 
-template <class Shape, std::size_t Units>
-void check_dense(std::uint64_t seed, bool per_channel = true, bool lut = false, int wzp = 0,
-                 bool bias = true) {
-  using layer_t = dense<Shape, Units>;
+template <rounding_mode M, class Shape, std::size_t Units>
+void check_dense_mode(std::uint64_t seed, bool per_channel, bool lut, int wzp, bool bias) {
+  using layer_t = dense<Shape, Units, M>;
   test::rng r(seed);
   const auto x = r.int8s(Shape::size);
   const auto w = r.int8s(layer_t::weight_count);
@@ -20,11 +19,21 @@ void check_dense(std::uint64_t seed, bool per_channel = true, bool lut = false, 
     l.bias = b.data();
   l.input_zero_point = r.uniform(-128, 127);
   l.weight_zero_point = wzp;
-  l.output = os.stage;
+  l.output = os.stage_for<M>();
   const auto storage =
       std::make_unique<typename simd::pack_traits<layer_t>::storage>(simd::pack(l));
   const simd::packed<layer_t> p{l, *storage};
+  INFO("rounding mode " << (M == rounding_mode::onnxruntime ? "onnxruntime" : "fixed_point"));
   CHECK(test::mismatches_against_ref(p, std::array<const std::int8_t *, 1>{x.data()}) == 0);
+}
+
+/// Every geometry runs in both rounding modes.
+template <class Shape, std::size_t Units>
+void check_dense(std::uint64_t seed, bool per_channel = true, bool lut = false, int wzp = 0,
+                 bool bias = true) {
+  test::for_each_mode([&]<rounding_mode M>() {
+    check_dense_mode<M, Shape, Units>(seed, per_channel, lut, wzp, bias);
+  });
 }
 
 } // namespace

@@ -44,7 +44,8 @@ constexpr std::array<std::int32_t, N> pseudo_random_bias(unsigned salt) {
 }
 
 // A MobileNetV2-like stem: conv3x3/2 (3 -> 16, ReLU6) -> depthwise 3x3 -> pointwise 16 -> 24 ->
-// expand 24 -> 48 -> depthwise -> project 48 -> 24, residual add, head: global pool -> dense 10.
+// expand 24 -> 64 -> depthwise (a constexpr four-tap pack) -> project 64 -> 24, residual add, head:
+// global pool -> dense 10.
 using in_t = shape<1, 17, 15, 3>;
 using stem_t = conv2d<in_t, conv2d_attrs{.out_channels = 16,
                                          .kernel_h = 3,
@@ -69,9 +70,9 @@ constexpr conv2d_attrs dw_attrs(std::size_t c) {
 using dw1_t = conv2d<a_t, dw_attrs(16)>;
 using pw1_t = conv2d<a_t, conv2d_attrs{.out_channels = 24, .kernel_h = 1, .kernel_w = 1}>;
 using b_t = pw1_t::output_shape; // 1x9x8x24
-using ex_t = conv2d<b_t, conv2d_attrs{.out_channels = 48, .kernel_h = 1, .kernel_w = 1}>;
+using ex_t = conv2d<b_t, conv2d_attrs{.out_channels = 64, .kernel_h = 1, .kernel_w = 1}>;
 using c_t = ex_t::output_shape;
-using dw2_t = conv2d<c_t, dw_attrs(48)>;
+using dw2_t = conv2d<c_t, dw_attrs(64)>;
 using pj_t = conv2d<c_t, conv2d_attrs{.out_channels = 24, .kernel_h = 1, .kernel_w = 1}>;
 using add_t = add<b_t, b_t>;
 using gap_t = global_avg_pool<b_t>;
@@ -88,7 +89,7 @@ constexpr auto w_pj = pseudo_random_weights<pj_t::weight_count>(6);
 constexpr auto w_fc = pseudo_random_weights<fc_t::weight_count>(7);
 constexpr auto b16 = pseudo_random_bias<16>(1);
 constexpr auto b24 = pseudo_random_bias<24>(2);
-constexpr auto b48 = pseudo_random_bias<48>(3);
+constexpr auto b64 = pseudo_random_bias<64>(3);
 constexpr auto b10 = pseudo_random_bias<10>(4);
 constexpr lut256 hswish = make_activation_lut(activation_kind::hard_swish, 0.05f, -3, 0.04f, -20);
 
@@ -96,8 +97,8 @@ constexpr stem_t stem{w_stem, b16, -5, 0, output_stage{{mult, shift_mid, 1}, -12
 constexpr dw1_t dw1{w_dw1, b16, -128, 0,
                     output_stage{{mult, shift_small, 1}, 3, -128, 127, &hswish}};
 constexpr pw1_t pw1{w_pw1, b24, 3, 0, output_stage{{mult, shift_mid, 1}, 7}};
-constexpr ex_t ex{w_ex, b48, 7, 0, output_stage{{mult, shift_mid, 1}, -128, -128, 127}};
-constexpr dw2_t dw2{w_dw2, b48, -128, 0, output_stage{{mult, shift_small, 1}, -128, -128, 127}};
+constexpr ex_t ex{w_ex, b64, 7, 0, output_stage{{mult, shift_mid, 1}, -128, -128, 127}};
+constexpr dw2_t dw2{w_dw2, b64, -128, 0, output_stage{{mult, shift_small, 1}, -128, -128, 127}};
 constexpr pj_t pj{w_pj, b24, -128, 0, output_stage{{mult, shift_mid, 1}, 1}};
 constexpr add_t residual{make_add_params(0.08f, 7, 0.09f, 1, 0.1f, -2)};
 constexpr gap_t gap{-2, 4, quantize_multiplier(1.3), -128, 127};
@@ -108,6 +109,7 @@ constexpr auto dw1_pack = simd::pack(dw1);
 constexpr auto pw1_pack = simd::pack(pw1);
 constexpr auto ex_pack = simd::pack(ex);
 constexpr auto dw2_pack = simd::pack(dw2);
+static_assert(dw2_pack.dw4 && !dw1_pack.dw4, "dw2 has the four-tap pack, dw1 (16 channels) not");
 constexpr auto pj_pack = simd::pack(pj);
 constexpr auto fc_pack = simd::pack(fc);
 

@@ -49,8 +49,8 @@ constexpr double apply_activation(activation_kind k, double f, double alpha, dou
     return f < 0.0 ? 0.0 : f;
   case activation_kind::relu6:
     return clamp_d(f, 0.0, 6.0);
-  case activation_kind::clip:
-    return clamp_d(f, alpha, beta);
+  case activation_kind::clip: // ONNX: min(max(f, min), max), so max everywhere when min > max
+    return alpha > beta ? beta : clamp_d(f, alpha, beta);
   case activation_kind::leaky_relu:
     return f < 0.0 ? alpha * f : f;
   case activation_kind::hard_swish:
@@ -95,7 +95,8 @@ constexpr lut256 make_activation_lut(activation_kind k, float in_scale, std::int
 /// even, saturating) for the boundaries:
 ///   relu:  [saturate(out_zp), 127]
 ///   relu6: [saturate(out_zp), quantize_value(6, ...)]  (= min(127, out_zp + round(6/out_scale)))
-///   clip:  [quantize_value(clip_min, ...), quantize_value(clip_max, ...)]
+///   clip:  [quantize_value(clip_min, ...), quantize_value(clip_max, ...)] (both the latter when
+///          clip_min > clip_max, as ONNX's min(max(x, min), max))
 ///   every other kind (including none): [−128, 127] (non-linear ones need a LUT instead).
 constexpr activation_range activation_clamp(activation_kind k, float out_scale, std::int32_t out_zp,
                                             float clip_min = 0.f, float clip_max = 0.f) {
@@ -104,9 +105,12 @@ constexpr activation_range activation_clamp(activation_kind k, float out_scale, 
     return {saturate_cast<std::int8_t>(out_zp), 127};
   case activation_kind::relu6:
     return {saturate_cast<std::int8_t>(out_zp), quantize_value(6.f, out_scale, out_zp)};
-  case activation_kind::clip:
-    return {quantize_value(clip_min, out_scale, out_zp),
-            quantize_value(clip_max, out_scale, out_zp)};
+  case activation_kind::clip: {
+    // ONNX Clip is min(max(x, clip_min), clip_max): clip_max everywhere when clip_min > clip_max.
+    const std::int32_t hi = quantize_value(clip_max, out_scale, out_zp);
+    const std::int32_t lo = clip_min > clip_max ? hi : quantize_value(clip_min, out_scale, out_zp);
+    return {lo, hi};
+  }
   default:
     return {-128, 127};
   }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace onnx2hpp {
 
@@ -165,12 +166,32 @@ constexpr std::int64_t rounding_divide(std::int64_t num, std::int64_t den) {
 ///                onnxruntime's int8 outputs instead of differing by one step on near-ties.
 enum class rounding_mode : std::uint8_t { fixed_point, onnxruntime };
 
+namespace detail {
+/// `v`, hidden from the optimizer (run time only): compilers narrow float(double(a) · double(b))
+/// back to a float multiply, which -ffp-contract=fast (g++'s default) then fuses with a following
+/// addition into an FMA, skipping the product's rounding. An empty asm that "modifies" the value
+/// in its register stops that; it costs nothing else.
+inline float opaque_fp32(float v) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  asm("" : "+x"(v));
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm("" : "+w"(v));
+#elif defined(__GNUC__)
+  asm("" : "+m"(v));
+#endif
+  return v;
+}
+} // namespace detail
+
 /// a · b rounded once to fp32, like a float multiply on an IEEE machine, but immune to the
 /// compiler contracting it with a following addition into an FMA (-ffp-contract=fast with FMA
-/// hardware): the double product of two floats is exact (24 + 24 bits < 53), and the explicit
-/// conversion is the single rounding.
+/// hardware): the double product of two floats is exact (24 + 24 bits < 53), the explicit
+/// conversion is the single rounding, and at run time detail::opaque_fp32 keeps it.
 constexpr float fp32_mul(float a, float b) {
-  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b));
+  const float p = static_cast<float>(static_cast<double>(a) * static_cast<double>(b));
+  if (std::is_constant_evaluated())
+    return p;
+  return detail::opaque_fp32(p);
 }
 
 /// a / b rounded once to fp32 (the double quotient, rounded to float: double rounding cannot
@@ -210,6 +231,11 @@ constexpr std::int8_t requantize_float(std::int32_t acc, float scale, std::int32
 /// point and clamped to [−128, 127] in double, so ±inf saturate. NaN maps to zero_point (clamped).
 /// Precondition: scale > 0.
 constexpr std::int8_t quantize_value(float x, float scale, std::int32_t zero_point) {
+  // x / scale beyond the float range (e.g. Clip's default bound -FLT_MAX over a scale < 1) would
+  // be an infinity, which is not a constant expression: it saturates like any far value.
+  const double wide = static_cast<double>(x) / static_cast<double>(scale);
+  if (wide > 1e30 || wide < -1e30)
+    return wide > 0 ? std::int8_t{127} : std::int8_t{-128};
   const float scaled = x / scale;
   if (scaled != scaled) // NaN
     return saturate_cast<std::int8_t>(zero_point);

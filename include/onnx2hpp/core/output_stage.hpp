@@ -41,33 +41,39 @@ struct channel_scale {
   constexpr float operator[](std::size_t channel) const { return scale[count == 1 ? 0 : channel]; }
 };
 
-/// Requantization of an accumulator into the int8 output of one channel.
+/// Requantization of an accumulator into the int8 output of one channel. The rounding mode is
+/// part of the type (a layer's `rounding`, see conv2d_attrs::rounding and dense), so every
+/// compile-time consumer (the simd kernels, the NPU plan) sees it; `mode` is that constant.
 ///
-/// mode == rounding_mode::fixed_point (default):
+/// Mode == rounding_mode::fixed_point (output_stage):
 ///   out = clamp(multiply_by_quantized_multiplier(acc, requant[c]) + zero_point, act_min, act_max)
-/// mode == rounding_mode::onnxruntime (reads `scale`, not `requant`):
+/// Mode == rounding_mode::onnxruntime (reads `scale`, not `requant`):
 ///   out = clamp(round_half_even(fp32(acc) · scale[c]) + zero_point, act_min, act_max)
 ///   (requantize_float; the product in fp32, as onnxruntime's QLinearConv/QGemm/QLinearMatMul)
 /// then, if `lut` is set (fused LeakyReLU/HardSwish/Sigmoid/Tanh), out = (*lut)[out + 128]. The
 /// value before the table is the activation's input, quantized with the pre-activation scale.
-/// The mode is an explicit flag: which data is meaningful never depends on comparing a pointer
-/// with nullptr (not a constant expression for g++ under -fsanitize).
-struct output_stage {
-  channel_requant requant;
+template <rounding_mode Mode = rounding_mode::fixed_point>
+struct basic_output_stage {
+  static constexpr rounding_mode mode = Mode;
+
+  channel_requant requant{}; ///< read in rounding_mode::fixed_point only
   std::int32_t zero_point = 0;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
   const lut256 *lut = nullptr;
-  rounding_mode mode = rounding_mode::fixed_point;
-  channel_scale scale{};
+  channel_scale scale{}; ///< read in rounding_mode::onnxruntime only
 
   constexpr std::int8_t apply(std::int32_t acc, std::size_t channel) const {
-    const std::int8_t q =
-        mode == rounding_mode::onnxruntime
-            ? requantize_float(acc, scale[channel], zero_point, act_min, act_max)
-            : requantize(acc, requant[channel], zero_point, act_min, act_max);
+    std::int8_t q = 0;
+    if constexpr (Mode == rounding_mode::onnxruntime)
+      q = requantize_float(acc, scale[channel], zero_point, act_min, act_max);
+    else
+      q = requantize(acc, requant[channel], zero_point, act_min, act_max);
     return lut != nullptr ? (*lut)[static_cast<std::size_t>(q + 128)] : q;
   }
 };
+
+/// The fixed-point output stage (the library's default mode).
+using output_stage = basic_output_stage<rounding_mode::fixed_point>;
 
 } // namespace onnx2hpp

@@ -55,6 +55,24 @@ struct check_output_unique {
   static_assert(ok, "node writes a tensor slot that a graph input or another node already owns");
 };
 
+template <class Node, std::size_t InputIndex, std::size_t Slot, bool Int8>
+struct check_input_int8 {
+  static constexpr bool ok = Int8;
+  static_assert(ok, "node reads a tensor slot holding int32 elements (the raw output of a "
+                    "conv2d_integer/dense_integer); layers read int8 tensors, so such a tensor can "
+                    "only be a graph output");
+};
+
+/// Bytes per element of a layer's output: `Layer::output_element_bytes` (4 for the int32 outputs
+/// of conv2d_integer/dense_integer), else 1 (int8).
+template <class Layer>
+constexpr std::size_t output_element_bytes_v = [] {
+  if constexpr (requires { Layer::output_element_bytes; })
+    return std::size_t{Layer::output_element_bytes};
+  else
+    return std::size_t{1};
+}();
+
 template <class Inputs, class Outputs, class... Nodes>
 class graph;
 
@@ -72,6 +90,8 @@ private:
   static constexpr std::array<std::size_t, n_inputs> input_slots{InTensors::slot...};
   static constexpr std::array<std::size_t, n_outputs> output_slots{OutSlots...};
   static constexpr std::array<std::size_t, n_nodes> node_outputs{Nodes::output...};
+  static constexpr std::array<std::size_t, n_nodes> node_output_bytes{
+      output_element_bytes_v<typename Nodes::layer_type>...};
 
   static constexpr std::size_t max_of(std::initializer_list<std::size_t> xs) {
     std::size_t m = 0;
@@ -86,7 +106,8 @@ public:
     std::size_t m = max_of({InTensors::slot..., Nodes::output...});
     (
         [&] {
-          for (std::size_t s : Nodes::inputs::slots) m = s > m ? s : m;
+          for (std::size_t s : Nodes::inputs::slots)
+            m = s > m ? s : m;
         }(),
         ...);
     return m + 1;
@@ -124,6 +145,17 @@ public:
   template <std::size_t I>
   using output_shape_t = slot_shape_t<output_slots[I]>;
 
+  /// Bytes per element of the tensor in slot `Slot`: 1 (int8) except for the int32 output of a
+  /// conv2d_integer/dense_integer (4); graph inputs are int8.
+  static constexpr std::size_t slot_element_bytes(std::size_t slot) {
+    const std::size_t p = producer(slot);
+    return p == no_node ? 1 : node_output_bytes[p];
+  }
+  /// Bytes of the buffer of graph output I (elements times element bytes).
+  template <std::size_t I>
+  static constexpr std::size_t output_bytes = output_shape_t<I>::size *
+      slot_element_bytes(output_slots[I]);
+
 private:
   template <std::size_t N, class Node, std::size_t... J>
   static constexpr bool check_node(std::index_sequence<J...>) {
@@ -131,6 +163,8 @@ private:
     constexpr bool defined[] = {(input_index(reads[J]) != no_node ||
                                  (producer(reads[J]) != no_node && producer(reads[J]) < N))...};
     bool ok = (check_input_defined<typename Node::name_type, J, reads[J], defined[J]>::ok && ...);
+    ok = ok && (check_input_int8 < typename Node::name_type, J, reads[J],
+                !defined[J] || slot_element_bytes(reads[J]) == 1 > ::ok && ...);
     ok = ok && check_output_unique < typename Node::name_type, Node::output,
     input_index(Node::output) == no_node && producer(Node::output) == N > ::ok;
     if constexpr ((defined[J] && ...))
@@ -151,7 +185,9 @@ private:
   template <std::size_t... S>
   static constexpr std::array<std::size_t, n_slots> slot_bytes(std::index_sequence<S...>) {
     std::array<std::size_t, n_slots> bytes{};
-    ((bytes[S] = (input_index(S) != no_node || producer(S) != no_node) ? slot_shape_t<S>::size : 0),
+    ((bytes[S] = (input_index(S) != no_node || producer(S) != no_node)
+                     ? slot_shape_t<S>::size * slot_element_bytes(S)
+                     : 0),
      ...);
     return bytes;
   }
@@ -195,8 +231,9 @@ public:
   constexpr explicit graph(const Nodes &...ns) : nodes(ns...) {}
 
   /// Runs the network. `in[i]` holds graph input i, `out[i]` receives output i (int8, in the
-  /// layout of their shapes); `arena` must hold arena_bytes bytes (16-byte aligned for SIMD
-  /// backends). The observer, if any, is called after each node.
+  /// layout of their shapes; an int32 output is output_bytes<i> bytes, see int32_elements.hpp);
+  /// `arena` must hold arena_bytes bytes (16-byte aligned for SIMD backends). The observer, if any,
+  /// is called after each node.
   template <class Backend = backends::ref, node_observer Observer = no_observer>
   constexpr void run(const std::array<const std::int8_t *, n_inputs> &in,
                      const std::array<std::int8_t *, n_outputs> &out, std::int8_t *arena,
@@ -225,7 +262,8 @@ public:
       execute<Backend>(nd.layer, args, dst);
       if constexpr (!std::is_same_v<std::remove_cvref_t<Observer>, no_observer>)
         observer(node_t::name, decltype(index)::value,
-                 tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims)});
+                 tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims),
+                             output_element_bytes_v<layer_t>});
     });
   }
 

@@ -9,10 +9,13 @@
 
 namespace onnx2hpp {
 
-/// A read-only view of one node's int8 output, NHWC (or the layer's own rank).
+/// A read-only view of one node's int8 output, NHWC (or the layer's own rank). An int32 output
+/// (conv2d_integer, dense_integer) has `element_bytes` 4: read it with load_int32
+/// (core/int32_elements.hpp), not operator[].
 struct tensor_view {
   const std::int8_t *data;
   std::span<const std::size_t> dims;
+  std::size_t element_bytes = 1;
   constexpr std::size_t size() const {
     std::size_t s = 1;
     for (std::size_t d : dims)

@@ -28,6 +28,8 @@ struct conv2d_attrs {
   std::size_t pad_bottom = 0;
   std::size_t pad_right = 0;
   std::size_t groups = 1;
+  /// How the output stage requantizes (part of the layer's type: see basic_output_stage).
+  rounding_mode rounding = rounding_mode::fixed_point;
 };
 
 /// Output extent of a sliding window (floor mode): (in + pads - dilation*(k-1) - 1) / stride + 1.
@@ -66,6 +68,7 @@ struct conv2d {
   static constexpr std::size_t in_channels_per_group = in::c / A.groups;
   static constexpr std::size_t out_channels_per_group = A.out_channels / A.groups;
   static constexpr bool depthwise = A.groups == in::c && A.groups > 1;
+  static constexpr rounding_mode rounding = A.rounding;
 
   using input_shapes = type_list<InShape>;
   using output_shape = shape<in::n, out_h, out_w, A.out_channels>;
@@ -81,7 +84,7 @@ struct conv2d {
       bias; ///< [out_channels], scale input_scale*weight_scale[oc]; may be empty
   std::int32_t input_zero_point = 0;
   std::int32_t weight_zero_point = 0; ///< per tensor (PTQ weights are symmetric: 0)
-  output_stage output;
+  basic_output_stage<A.rounding> output;
 };
 
 } // namespace onnx2hpp

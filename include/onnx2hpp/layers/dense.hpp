@@ -33,13 +33,16 @@ using replace_last_dim_t = typename detail::replace_last_dim<S, Last>::type;
 /// acc[r, u] = bias[u] + sum over k of (in[r, k] - input_zero_point) * (w[u, k] -
 /// weight_zero_point) (bias empty: 0); out[r, u] = output.apply(acc[r, u], u), so per-channel
 /// requantization is over units. The accumulator is int32, as in conv2d: every |acc| must fit,
-/// which holds whenever K * 255 * 255 + |bias| < 2^31 (K <= 33025 with no bias).
-template <shape_type InShape, std::size_t Units>
+/// which holds whenever K * 255 * 255 + |bias| < 2^31 (K <= 33025 with no bias). `Rounding` is how
+/// the output stage requantizes (see basic_output_stage).
+template <shape_type InShape, std::size_t Units,
+          rounding_mode Rounding = rounding_mode::fixed_point>
 struct dense {
   static_assert(InShape::rank >= 2, "dense: the input has rank >= 2: shape<rows..., K>");
   static_assert(Units >= 1, "dense: at least one output unit");
 
   static constexpr std::size_t units = Units;
+  static constexpr rounding_mode rounding = Rounding;
   static constexpr std::size_t depth = InShape::dims[InShape::rank - 1]; ///< K
   static constexpr std::size_t rows = depth == 0 ? 0 : InShape::size / depth;
   static_assert(depth >= 1, "dense: the reduced dimension K must be positive");
@@ -55,7 +58,7 @@ struct dense {
   const_data<std::int32_t> bias;   ///< [Units], scale input_scale*weight_scale[u]; may be empty
   std::int32_t input_zero_point = 0;
   std::int32_t weight_zero_point = 0; ///< per tensor (PTQ weights are symmetric: 0)
-  output_stage output;                ///< per channel over units, or per tensor
+  basic_output_stage<Rounding> output; ///< per channel over units, or per tensor
 };
 
 } // namespace onnx2hpp

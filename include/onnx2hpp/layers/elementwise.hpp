@@ -63,11 +63,12 @@ using broadcast_shape_t = typename broadcast<A, B>::type;
 ///               act_min, act_max)
 /// with a_multiplier ≈ s_a / (2·max(s_a, s_b)), b_multiplier ≈ s_b / (2·max(s_a, s_b)) (both
 /// <= 1/2, so a' + b' cannot overflow) and output_multiplier ≈ 2·max(s_a, s_b) / (2^20 · s_out).
-/// In rounding_mode::onnxruntime (onnxruntime's QLinearAdd, float ratios, the multipliers unused):
+/// In rounding_mode::onnxruntime (add<A, B, rounding_mode::onnxruntime>: onnxruntime's QLinearAdd,
+/// float ratios, the multipliers unused):
 ///   out = clamp(round_half_even(fp32(a − a_zero_point)·a_ratio + fp32(b − b_zero_point)·b_ratio)
 ///               + output_zero_point, act_min, act_max)
 /// with a_ratio = s_a / s_out and b_ratio = s_b / s_out in fp32, each product and the sum rounded
-/// to fp32. Build it with make_add_params.
+/// to fp32. Build it with make_add_params, which fills the data of both modes.
 struct add_params {
   std::int32_t a_zero_point = 0;
   quantized_multiplier a_multiplier{0, 0};
@@ -78,7 +79,6 @@ struct add_params {
   std::int32_t left_shift = 20;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  rounding_mode mode = rounding_mode::fixed_point;
   float a_ratio = 0.0f; ///< s_a / s_out (fp32), onnxruntime mode only
   float b_ratio = 0.0f; ///< s_b / s_out (fp32), onnxruntime mode only
 };
@@ -91,9 +91,11 @@ struct add_params {
 /// multiplier is tiny) gives the fixed-point product 15 fraction bits, so the result is rounded
 /// once (to nearest, ties away from zero) instead of twice as in TFLite's Mul, whose
 /// high-multiply rounds to an integer before the final right shift.
-/// In rounding_mode::onnxruntime (onnxruntime's QLinearMul; output_multiplier unused):
+/// In rounding_mode::onnxruntime (mul<A, B, rounding_mode::onnxruntime>: onnxruntime's QLinearMul;
+/// output_multiplier unused):
 ///   out = clamp(round_half_even(fp32(acc) · scale) + output_zero_point, act_min, act_max)
-/// with scale = s_a · s_b / s_out in fp32 (in that order). Build it with make_mul_params.
+/// with scale = s_a · s_b / s_out in fp32 (in that order). Build it with make_mul_params, which
+/// fills the data of both modes.
 struct mul_params {
   std::int32_t a_zero_point = 0;
   std::int32_t b_zero_point = 0;
@@ -102,7 +104,6 @@ struct mul_params {
   std::int32_t left_shift = 0;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  rounding_mode mode = rounding_mode::fixed_point;
   float scale = 0.0f; ///< s_a · s_b / s_out (fp32), onnxruntime mode only
 };
 
@@ -112,18 +113,21 @@ struct mul_params {
 constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127},
-                                     rounding_mode mode = rounding_mode::fixed_point) {
+                                     activation_range act = {-128, 127}) {
   constexpr std::int32_t left_shift = 20;
   const double sa = a_scale, sb = b_scale, so = out_scale;
   const double twice_max = 2.0 * (sa > sb ? sa : sb);
-  return {
-      a_zero_point,   quantize_multiplier(sa / twice_max),
-      b_zero_point,   quantize_multiplier(sb / twice_max),
-      out_zero_point, quantize_multiplier(twice_max / (static_cast<double>(1 << left_shift) * so)),
-      left_shift,     act.min,
-      act.max,        mode,
-      fp32_div(a_scale, out_scale), fp32_div(b_scale, out_scale)};
+  return {a_zero_point,
+          quantize_multiplier(sa / twice_max),
+          b_zero_point,
+          quantize_multiplier(sb / twice_max),
+          out_zero_point,
+          quantize_multiplier(twice_max / (static_cast<double>(1 << left_shift) * so)),
+          left_shift,
+          act.min,
+          act.max,
+          fp32_div(a_scale, out_scale),
+          fp32_div(b_scale, out_scale)};
 }
 
 /// mul_params from the float scales and zero points of both inputs and of the output, and the int8
@@ -132,15 +136,14 @@ constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, f
 constexpr mul_params make_mul_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127},
-                                     rounding_mode mode = rounding_mode::fixed_point) {
+                                     activation_range act = {-128, 127}) {
   const double sa = a_scale, sb = b_scale, so = out_scale;
   quantized_multiplier m = quantize_multiplier(sa * sb / so);
   const std::int32_t left_shift = m.shift + 31 < 15 ? m.shift + 31 : 15; // shift >= −31
   m.shift -= left_shift;
-  return {a_zero_point, b_zero_point, out_zero_point,
-          m,            left_shift,   act.min,
-          act.max,      mode,         fp32_div(fp32_mul(a_scale, b_scale), out_scale)};
+  return {
+      a_zero_point, b_zero_point, out_zero_point, m,
+      left_shift,   act.min,      act.max,        fp32_div(fp32_mul(a_scale, b_scale), out_scale)};
 }
 
 namespace detail {
@@ -156,8 +159,10 @@ struct binary_elementwise_shapes {
 
 /// out = A + B (numpy broadcasting), quantized as described at add_params; then, if `lut` is set,
 /// out = (*lut)[out + 128] (the table maps the pre-activation quantization to the output's).
-template <shape_type ShapeA, shape_type ShapeB>
+/// `Rounding` selects the arithmetic of add_params (part of the type, as for conv2d and dense).
+template <shape_type ShapeA, shape_type ShapeB, rounding_mode Rounding = rounding_mode::fixed_point>
 struct add {
+  static constexpr rounding_mode rounding = Rounding;
   using input_shapes = type_list<ShapeA, ShapeB>;
   using output_shape = typename detail::binary_elementwise_shapes<ShapeA, ShapeB>::output_shape;
   static constexpr std::size_t n_inputs = 2;
@@ -170,9 +175,10 @@ struct add {
 };
 
 /// out = A · B (numpy broadcasting), quantized as described at mul_params; then, if `lut` is set,
-/// out = (*lut)[out + 128].
-template <shape_type ShapeA, shape_type ShapeB>
+/// out = (*lut)[out + 128]. `Rounding` selects the arithmetic of mul_params.
+template <shape_type ShapeA, shape_type ShapeB, rounding_mode Rounding = rounding_mode::fixed_point>
 struct mul {
+  static constexpr rounding_mode rounding = Rounding;
   using input_shapes = type_list<ShapeA, ShapeB>;
   using output_shape = typename detail::binary_elementwise_shapes<ShapeA, ShapeB>::output_shape;
   static constexpr std::size_t n_inputs = 2;

@@ -114,10 +114,12 @@ struct max_pool2d {
 /// entirely in padding with CountIncludePad = false) avg is 0. The quotient is exact: when
 /// 31 − shift >= 40 the divisor exceeds 2·|numerator| and avg is 0 without forming it.
 /// `multiplier` = quantize_multiplier(input_scale / output_scale) (shift in [−31, 30]); the
-/// default {2^30, 1} is exactly 1. Zero points are int8 values. In rounding_mode::onnxruntime
-/// `multiplier` is not read: avg = round_half_even(fp32(sum) · fp32(input_scale / (output_scale ·
-/// count))) instead (detail::requantize_average_fp32).
-template <shape_type InShape, pool2d_attrs A, bool CountIncludePad = false>
+/// default {2^30, 1} is exactly 1. Zero points are int8 values. With Rounding ==
+/// rounding_mode::onnxruntime (part of the type) `multiplier` is not read: avg =
+/// round_half_even(fp32(sum) · fp32(input_scale / (output_scale · count))) instead
+/// (detail::requantize_average_fp32).
+template <shape_type InShape, pool2d_attrs A, bool CountIncludePad = false,
+          rounding_mode Rounding = rounding_mode::fixed_point>
 struct avg_pool2d {
   using geometry = detail::pool2d_geometry<InShape, A>;
   using in = typename geometry::in;
@@ -131,21 +133,22 @@ struct avg_pool2d {
   static constexpr bool in_place = false;
   static constexpr std::uint64_t macs = 0; ///< comparisons/additions only, no multiplies
   static constexpr bool count_include_pad = CountIncludePad;
+  static constexpr rounding_mode rounding = Rounding;
 
   std::int32_t input_zero_point = 0;
   std::int32_t output_zero_point = 0;
   quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  rounding_mode mode = rounding_mode::fixed_point; ///< onnxruntime: see requantize_average_fp32
-  float input_scale = 1.0f;                        ///< read in rounding_mode::onnxruntime only
-  float output_scale = 1.0f;                       ///< read in rounding_mode::onnxruntime only
+  float input_scale = 1.0f;  ///< read in rounding_mode::onnxruntime only
+  float output_scale = 1.0f; ///< read in rounding_mode::onnxruntime only
 };
 
 /// int8 NHWC global average pooling (ONNX GlobalAveragePool): output shape<N, 1, 1, C>, the
 /// arithmetic of avg_pool2d with sum over all H·W pixels of a channel and count = H·W.
-template <shape_type InShape>
+template <shape_type InShape, rounding_mode Rounding = rounding_mode::fixed_point>
 struct global_avg_pool {
+  static constexpr rounding_mode rounding = Rounding;
   using in = nhwc<InShape>;
   static_assert(in::h * in::w >= 1, "global_avg_pool: empty spatial extent");
   static_assert(in::h * in::w < (std::size_t{1} << 24),
@@ -162,9 +165,8 @@ struct global_avg_pool {
   quantized_multiplier multiplier{1 << 30, 1}; ///< input_scale / output_scale
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  rounding_mode mode = rounding_mode::fixed_point; ///< onnxruntime: see requantize_average_fp32
-  float input_scale = 1.0f;                        ///< read in rounding_mode::onnxruntime only
-  float output_scale = 1.0f;                       ///< read in rounding_mode::onnxruntime only
+  float input_scale = 1.0f;  ///< read in rounding_mode::onnxruntime only
+  float output_scale = 1.0f; ///< read in rounding_mode::onnxruntime only
 };
 
 namespace detail {
@@ -202,10 +204,10 @@ constexpr std::int8_t requantize_average_fp32(std::int64_t sum, std::int64_t cou
                          act_max);
 }
 
-/// requantize_average or requantize_average_fp32, as the layer's mode says.
+/// requantize_average or requantize_average_fp32, as the layer's rounding says.
 template <class Layer>
 constexpr std::int8_t average_output(const Layer &l, std::int64_t sum, std::int64_t count) {
-  return l.mode == rounding_mode::onnxruntime
+  return Layer::rounding == rounding_mode::onnxruntime
              ? requantize_average_fp32(sum, count, l.input_scale, l.output_scale,
                                        l.output_zero_point, l.act_min, l.act_max)
              : requantize_average(sum, count, l.multiplier, l.output_zero_point, l.act_min,

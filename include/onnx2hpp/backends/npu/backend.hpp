@@ -161,16 +161,6 @@ struct npu {
             constexpr std::size_t last = i + decision.group_size - 1;
             using last_node = type_at_t<last, typename Graph::node_types>;
             auto d = n::describe(hana::at(net.nodes, index).layer);
-            // The plan sees layer types, not values: a layer requantizing in
-            // rounding_mode::onnxruntime (reason::rounding_mode) runs, with the nodes merged into
-            // its call, on the CPU.
-            if (n::check_operation(d, caps) == n::reason::rounding_mode) {
-              wait(i);
-              if (!result.ok())
-                return;
-              hana::for_each(hana::make_range(index, hana::size_c<last + 1>), on_cpu);
-              return;
-            }
             if constexpr (decision.group_size >= 2)
               n::fuse(d, hana::at(net.nodes, hana::size_c<i + 1>).layer);
             if constexpr (decision.group_size >= 3)

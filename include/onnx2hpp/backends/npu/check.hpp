@@ -272,8 +272,6 @@ constexpr bool has_table(const output_stage &o, bool fused, const clamp_table &a
 
 /// Whether the NPU can perform the operation a descriptor asks for, tile and memory aside.
 constexpr reason check_operation(const conv_descriptor &d, const capabilities &caps) {
-  if (d.output.mode != rounding_mode::fixed_point) // the NPU requantizes in fixed point only
-    return reason::rounding_mode;
   const std::size_t groups = d.groups;
   if (groups == 0 || d.input.c % groups != 0 || d.conv_output.c % groups != 0 ||
       !detail::window_yields(d.window, d.input, d.conv_output) || d.out.c != d.conv_output.c ||
@@ -321,8 +319,6 @@ constexpr reason check_operation(const conv_descriptor &d, const capabilities &c
 }
 
 constexpr reason check_operation(const fc_descriptor &d, const capabilities &caps) {
-  if (d.output.mode != rounding_mode::fixed_point) // the NPU requantizes in fixed point only
-    return reason::rounding_mode;
   if (d.rows == 0 || d.depth == 0 || d.units == 0)
     return reason::invalid_descriptor;
   if (!caps.fully_connected)
@@ -338,8 +334,6 @@ constexpr reason check_operation(const fc_descriptor &d, const capabilities &cap
 }
 
 constexpr reason check_operation(const pool_descriptor &d, const capabilities &caps) {
-  if (d.kind != pool_kind::max && d.mode != rounding_mode::fixed_point)
-    return reason::rounding_mode; // the NPU requantizes in fixed point only
   if (d.input.n != d.output.n || d.input.c != d.output.c)
     return reason::invalid_descriptor;
   if (d.kind == pool_kind::global_average) {
@@ -372,9 +366,6 @@ constexpr reason check_operation(const pool_descriptor &d, const capabilities &c
 }
 
 constexpr reason check_operation(const elementwise_descriptor &d, const capabilities &caps) {
-  if ((d.op == elementwise_op::add && d.add.mode != rounding_mode::fixed_point) ||
-      (d.op == elementwise_op::mul && d.mul.mode != rounding_mode::fixed_point))
-    return reason::rounding_mode; // the NPU requantizes in fixed point only
   if (d.rank == 0 || d.rank > elementwise_descriptor::max_rank)
     return reason::invalid_descriptor;
   for (std::size_t i = 0; i < d.rank; ++i) {

@@ -115,6 +115,14 @@ constexpr pool_descriptor pool_geometry(pool_kind kind, const feature_map &input
 // --- layer specs --------------------------------------------------------------------------------
 
 namespace detail {
+/// The NPU requantizes in fixed point only: a layer whose type says rounding_mode::onnxruntime
+/// (fp32 scales, round half to even) stays on the CPU, which the plan sees at compile time.
+template <class Layer>
+inline constexpr bool fixed_point_layer = Layer::rounding == rounding_mode::fixed_point;
+template <class Layer>
+inline constexpr reason rounding_precheck =
+    fixed_point_layer<Layer> ? reason::none : reason::rounding_mode;
+
 /// The constants of an accumulating layer (conv2d, dense), by address.
 template <class Descriptor, class Layer>
 constexpr Descriptor with_constants(Descriptor d, const Layer &l) {
@@ -132,23 +140,25 @@ struct npu_layer<conv2d<S, A>> {
   using layer = conv2d<S, A>;
   using descriptor = conv_descriptor;
   static constexpr call_kind kind = call_kind::conv;
-  static constexpr reason precheck = reason::none;
+  static constexpr reason precheck = detail::rounding_precheck<layer>;
 
   static constexpr conv_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     return detail::with_constants(
         conv_geometry(detail::feature_map_of<S>(), A.out_channels, detail::window_of(A), A.groups),
         l);
   }
 };
 
-template <shape_type S, std::size_t Units>
-struct npu_layer<dense<S, Units>> {
-  using layer = dense<S, Units>;
+template <shape_type S, std::size_t Units, rounding_mode R>
+struct npu_layer<dense<S, Units, R>> {
+  using layer = dense<S, Units, R>;
   using descriptor = fc_descriptor;
   static constexpr call_kind kind = call_kind::fully_connected;
-  static constexpr reason precheck = reason::none;
+  static constexpr reason precheck = detail::rounding_precheck<layer>;
 
   static constexpr fc_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     return detail::with_constants(fc_geometry(layer::rows, layer::depth, Units), l);
   }
 };
@@ -169,39 +179,39 @@ struct npu_layer<max_pool2d<S, A>> {
   }
 };
 
-template <shape_type S, pool2d_attrs A, bool CountIncludePad>
-struct npu_layer<avg_pool2d<S, A, CountIncludePad>> {
-  using layer = avg_pool2d<S, A, CountIncludePad>;
+template <shape_type S, pool2d_attrs A, bool CountIncludePad, rounding_mode R>
+struct npu_layer<avg_pool2d<S, A, CountIncludePad, R>> {
+  using layer = avg_pool2d<S, A, CountIncludePad, R>;
   using descriptor = pool_descriptor;
   static constexpr call_kind kind = call_kind::pool;
-  static constexpr reason precheck = reason::none;
+  static constexpr reason precheck = detail::rounding_precheck<layer>;
 
   static constexpr pool_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     pool_descriptor d = pool_geometry(pool_kind::average, detail::feature_map_of<S>(),
                                       detail::window_of(A), A.ceil_mode, CountIncludePad);
     d.input_zero_point = l.input_zero_point;
     d.output_zero_point = l.output_zero_point;
     d.multiplier = l.multiplier;
-    d.mode = l.mode;
     d.act_min = l.act_min;
     d.act_max = l.act_max;
     return d;
   }
 };
 
-template <shape_type S>
-struct npu_layer<global_avg_pool<S>> {
-  using layer = global_avg_pool<S>;
+template <shape_type S, rounding_mode R>
+struct npu_layer<global_avg_pool<S, R>> {
+  using layer = global_avg_pool<S, R>;
   using descriptor = pool_descriptor;
   static constexpr call_kind kind = call_kind::pool;
-  static constexpr reason precheck = reason::none;
+  static constexpr reason precheck = detail::rounding_precheck<layer>;
 
   static constexpr pool_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     pool_descriptor d = pool_geometry(pool_kind::global_average, detail::feature_map_of<S>());
     d.input_zero_point = l.input_zero_point;
     d.output_zero_point = l.output_zero_point;
     d.multiplier = l.multiplier;
-    d.mode = l.mode;
     d.act_min = l.act_min;
     d.act_max = l.act_max;
     return d;
@@ -238,12 +248,16 @@ struct binary_elementwise_layer {
 };
 } // namespace detail
 
-template <shape_type A, shape_type B>
-struct npu_layer<add<A, B>> : detail::binary_elementwise_layer<A, B, elementwise_op::add> {
-  using layer = add<A, B>;
+template <shape_type A, shape_type B, rounding_mode R>
+struct npu_layer<add<A, B, R>> : detail::binary_elementwise_layer<A, B, elementwise_op::add> {
+  using layer = add<A, B, R>;
   using descriptor = elementwise_descriptor;
+  static constexpr reason precheck = detail::fixed_point_layer<layer>
+                                         ? npu_layer::binary_elementwise_layer::precheck
+                                         : reason::rounding_mode;
 
   static constexpr elementwise_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     elementwise_descriptor d = npu_layer::geometry();
     d.add = l.params;
     d.activation.lut = l.lut;
@@ -251,12 +265,16 @@ struct npu_layer<add<A, B>> : detail::binary_elementwise_layer<A, B, elementwise
   }
 };
 
-template <shape_type A, shape_type B>
-struct npu_layer<mul<A, B>> : detail::binary_elementwise_layer<A, B, elementwise_op::mul> {
-  using layer = mul<A, B>;
+template <shape_type A, shape_type B, rounding_mode R>
+struct npu_layer<mul<A, B, R>> : detail::binary_elementwise_layer<A, B, elementwise_op::mul> {
+  using layer = mul<A, B, R>;
   using descriptor = elementwise_descriptor;
+  static constexpr reason precheck = detail::fixed_point_layer<layer>
+                                         ? npu_layer::binary_elementwise_layer::precheck
+                                         : reason::rounding_mode;
 
   static constexpr elementwise_descriptor describe(const layer &l) {
+    static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     elementwise_descriptor d = npu_layer::geometry();
     d.mul = l.params;
     d.activation.lut = l.lut;

@@ -147,7 +147,6 @@ struct pool_descriptor {
   quantized_multiplier multiplier{1 << 30, 1};
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  rounding_mode mode = rounding_mode::fixed_point; ///< average only; onnxruntime: not on the NPU
 
   tile_range rows;
 

@@ -11,9 +11,10 @@
 
 namespace onnx2hpp {
 
-template <std::size_t Axis, shape_type... Shapes>
-struct kernel<backends::ref, concat<Axis, Shapes...>> {
-  using layer = concat<Axis, Shapes...>;
+template <concat_attrs A, shape_type... Shapes>
+struct kernel<backends::ref, concat<A, Shapes...>> {
+  using layer = concat<A, Shapes...>;
+  static constexpr std::size_t Axis = A.axis;
   using out_shape = typename layer::output_shape;
   static constexpr std::size_t n = sizeof...(Shapes);
   /// Elements each input contributes per outer index.
@@ -32,7 +33,7 @@ struct kernel<backends::ref, concat<Axis, Shapes...>> {
         if (q.identity)
           for (std::size_t k = 0; k < blocks[i]; ++k)
             dst[k] = src[k];
-        else if (q.mode == rounding_mode::onnxruntime)
+        else if (A.rounding == rounding_mode::onnxruntime)
           for (std::size_t k = 0; k < blocks[i]; ++k)
             dst[k] = requantize_fp32(
                 fp32_div(fp32_mul(static_cast<float>(src[k] - q.zero_point), q.scale),

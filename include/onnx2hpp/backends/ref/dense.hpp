@@ -10,9 +10,9 @@
 
 namespace onnx2hpp {
 
-template <shape_type InShape, std::size_t Units>
-struct kernel<backends::ref, dense<InShape, Units>> {
-  using layer = dense<InShape, Units>;
+template <shape_type InShape, std::size_t Units, rounding_mode R>
+struct kernel<backends::ref, dense<InShape, Units, R>> {
+  using layer = dense<InShape, Units, R>;
 
   static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                             std::int8_t *out) {

@@ -56,12 +56,12 @@ constexpr std::int8_t elementwise_lut(const lut256 *lut, std::int8_t q) {
 
 } // namespace detail
 
-template <shape_type ShapeA, shape_type ShapeB>
-struct kernel<backends::ref, add<ShapeA, ShapeB>> {
-  using layer = add<ShapeA, ShapeB>;
+template <shape_type ShapeA, shape_type ShapeB, rounding_mode R>
+struct kernel<backends::ref, add<ShapeA, ShapeB, R>> {
+  using layer = add<ShapeA, ShapeB, R>;
 
   static constexpr std::int8_t one(const add_params &p, std::int8_t a, std::int8_t b) {
-    if (p.mode == rounding_mode::onnxruntime)
+    if constexpr (R == rounding_mode::onnxruntime)
       return requantize_fp32(fp32_add(fp32_mul(static_cast<float>(a - p.a_zero_point), p.a_ratio),
                                       fp32_mul(static_cast<float>(b - p.b_zero_point), p.b_ratio)),
                              p.output_zero_point, p.act_min, p.act_max);
@@ -83,14 +83,14 @@ struct kernel<backends::ref, add<ShapeA, ShapeB>> {
   }
 };
 
-template <shape_type ShapeA, shape_type ShapeB>
-struct kernel<backends::ref, mul<ShapeA, ShapeB>> {
-  using layer = mul<ShapeA, ShapeB>;
+template <shape_type ShapeA, shape_type ShapeB, rounding_mode R>
+struct kernel<backends::ref, mul<ShapeA, ShapeB, R>> {
+  using layer = mul<ShapeA, ShapeB, R>;
 
   static constexpr std::int8_t one(const mul_params &p, std::int8_t a, std::int8_t b) {
     const std::int64_t acc =
         (std::int64_t{a} - p.a_zero_point) * (std::int64_t{b} - p.b_zero_point);
-    if (p.mode == rounding_mode::onnxruntime) // |acc| <= 255²: exact in fp32
+    if constexpr (R == rounding_mode::onnxruntime) // |acc| <= 255²: exact in fp32
       return requantize_float(static_cast<std::int32_t>(acc), p.scale, p.output_zero_point,
                               p.act_min, p.act_max);
     const auto shifted = saturate_cast<std::int32_t>(acc * (std::int64_t{1} << p.left_shift));

@@ -81,9 +81,9 @@ struct kernel<backends::ref, max_pool2d<InShape, A>> {
   }
 };
 
-template <shape_type InShape, pool2d_attrs A, bool CountIncludePad>
-struct kernel<backends::ref, avg_pool2d<InShape, A, CountIncludePad>> {
-  using layer = avg_pool2d<InShape, A, CountIncludePad>;
+template <shape_type InShape, pool2d_attrs A, bool CountIncludePad, rounding_mode R>
+struct kernel<backends::ref, avg_pool2d<InShape, A, CountIncludePad, R>> {
+  using layer = avg_pool2d<InShape, A, CountIncludePad, R>;
   using in = typename layer::in;
 
   static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
@@ -125,9 +125,9 @@ struct kernel<backends::ref, avg_pool2d<InShape, A, CountIncludePad>> {
   }
 };
 
-template <shape_type InShape>
-struct kernel<backends::ref, global_avg_pool<InShape>> {
-  using layer = global_avg_pool<InShape>;
+template <shape_type InShape, rounding_mode R>
+struct kernel<backends::ref, global_avg_pool<InShape, R>> {
+  using layer = global_avg_pool<InShape, R>;
   using in = typename layer::in;
 
   static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,

@@ -1,4 +1,5 @@
-// Reference kernel of resize_nearest: each output pixel copies its source pixel's channels.
+// Reference kernels of resize_nearest and resize_nearest_indexed: each output pixel copies its
+// source pixel's channels.
 #pragma once
 
 #include <array>
@@ -24,6 +25,27 @@ struct kernel<backends::ref, resize_nearest<InShape, FactorH, FactorW>> {
         for (std::size_t xo = 0; xo < out_w; ++xo) {
           const std::int8_t *src = x + ((n * in::h + y / FactorH) * in::w + xo / FactorW) * in::c;
           std::int8_t *dst = out + ((n * out_h + y) * out_w + xo) * in::c;
+          for (std::size_t c = 0; c < in::c; ++c)
+            dst[c] = src[c];
+        }
+  }
+};
+
+template <shape_type InShape, std::size_t OutH, std::size_t OutW>
+struct kernel<backends::ref, resize_nearest_indexed<InShape, OutH, OutW>> {
+  using layer = resize_nearest_indexed<InShape, OutH, OutW>;
+  using in = typename layer::in;
+
+  static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                            std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    for (std::size_t n = 0; n < in::n; ++n)
+      for (std::size_t y = 0; y < OutH; ++y)
+        for (std::size_t xo = 0; xo < OutW; ++xo) {
+          const std::size_t sy = l.rows[y] < in::h ? l.rows[y] : in::h - 1;
+          const std::size_t sx = l.cols[xo] < in::w ? l.cols[xo] : in::w - 1;
+          const std::int8_t *src = x + ((n * in::h + sy) * in::w + sx) * in::c;
+          std::int8_t *dst = out + ((n * OutH + y) * OutW + xo) * in::c;
           for (std::size_t c = 0; c < in::c; ++c)
             dst[c] = src[c];
         }

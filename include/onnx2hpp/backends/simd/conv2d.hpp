@@ -49,6 +49,8 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
   static constexpr bool implicit = icg % 4 == 0;
   static constexpr bool padded = A.pad_top + A.pad_left + A.pad_bottom + A.pad_right > 0;
   static constexpr std::size_t tap_bytes = implicit ? icg : geo::k4 * 4;
+  /// im2col panel rows copied one kernel row at a time (ungrouped, no horizontal dilation).
+  static constexpr bool whole_rows = !implicit && A.groups == 1 && A.dilation_w == 1;
   using plan = simd::gemm_plan<I, geo::blocks, geo::ocg, implicit ? geo::taps : 1, tap_bytes>;
   static constexpr std::size_t pixels = layer::out_h * layer::out_w;
   static constexpr std::size_t chunk =
@@ -57,10 +59,6 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
 
   static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    if (l.output.mode == rounding_mode::onnxruntime) { // float rounding: ref defines it
-      kernel<backends::ref, layer>::run(l.layer(), inputs, out);
-      return;
-    }
     const std::int8_t *x = inputs[0];
     const std::uint8_t *weights = l.pack.weights.data();
     const std::int32_t *offsets = l.pack.channel_offset.data();
@@ -85,6 +83,19 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
         for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
           const std::ptrdiff_t iy =
               simd::detail::conv_tap(oy, ky, A.stride_h, A.dilation_h, A.pad_top);
+          if constexpr (whole_rows) { // the kernel row's taps lie next to each other in the input
+            const std::ptrdiff_t ix0 = simd::detail::conv_tap(ox, 0, A.stride_w, 1, A.pad_left);
+            if (iy >= 0 && iy < static_cast<std::ptrdiff_t>(in::h) && ix0 >= 0 &&
+                ix0 + static_cast<std::ptrdiff_t>(A.kernel_w) <=
+                    static_cast<std::ptrdiff_t>(in::w)) {
+              std::memcpy(
+                  row + ky * A.kernel_w * icg,
+                  x_group + (static_cast<std::size_t>(iy) * in::w + static_cast<std::size_t>(ix0)) *
+                                in::c,
+                  A.kernel_w * icg);
+              continue;
+            }
+          }
           for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
             const std::ptrdiff_t ix =
                 simd::detail::conv_tap(ox, kx, A.stride_w, A.dilation_w, A.pad_left);

@@ -16,9 +16,9 @@
 
 namespace onnx2hpp {
 
-template <class E, class I, shape_type S, std::size_t Units>
-struct kernel<backends::basic_simd<E, I>, simd::packed<dense<S, Units>>> {
-  using layer = dense<S, Units>;
+template <class E, class I, shape_type S, std::size_t Units, rounding_mode R>
+struct kernel<backends::basic_simd<E, I>, simd::packed<dense<S, Units, R>>> {
+  using layer = dense<S, Units, R>;
   using geo = simd::gemm_pack_geometry<layer>;
   static constexpr std::size_t K = layer::depth;
   static constexpr bool direct = K % 4 == 0;
@@ -28,10 +28,6 @@ struct kernel<backends::basic_simd<E, I>, simd::packed<dense<S, Units>>> {
 
   static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    if (l.output.mode == rounding_mode::onnxruntime) { // float rounding: ref defines it
-      kernel<backends::ref, layer>::run(l.layer(), inputs, out);
-      return;
-    }
     const std::int8_t *x = inputs[0];
     E::parallel_for(tasks, [&](std::size_t task) {
       std::array<std::int8_t, direct ? 1 : plan::rows * row_bytes> panel;

@@ -2,8 +2,10 @@
 // channels. Every tap reads either its input pixel or, in the padding, a row of input zero points;
 // with the pack's per-channel offset (bias − zp·Σw) the accumulator is offset + Σ_t x_t·w_t, taken
 // two taps at a time by the ISA's dot_pair (vpdpwssd on AVX-512 VNNI). Both factors come from
-// int8 values, so every product and the int32 sum are exact modulo 2^32, like ref's. Then the
-// vector requantization. Under isa::portable the layer runs on ref.
+// int8 values, so every product and the int32 sum are exact modulo 2^32, like ref's. ISAs with
+// depthwise_dot4 (AVX-512 VNNI) take four taps per vpdpbusd from the pack's four-tap part when it
+// has one (packed at generation or compile time, pack.hpp). Then the shared requantization
+// epilogue (requantize.hpp). Under isa::portable the layer runs on ref.
 #pragma once
 
 #include <algorithm>
@@ -31,56 +33,62 @@ requires(
   static constexpr std::size_t T2 = geo::tap_pairs;
   static constexpr std::size_t rows_total = in::n * layer::out_h;
   static constexpr std::size_t tasks = std::min(rows_total, simd::executor_concurrency<E>());
+  static constexpr bool fp32 = layer::rounding == rounding_mode::onnxruntime;
 
   static void run(const simd::packed<layer> &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    if (l.output.mode == rounding_mode::onnxruntime) { // float rounding: ref defines it
-      kernel<backends::ref, layer>::run(l.layer(), inputs, out);
-      return;
-    }
     if constexpr (!simd::vector_isa<I>) {
       kernel<backends::ref, layer>::run(l.layer(), inputs, out);
     } else {
+      if (fp32 && !simd::make_float_window(l.output.zero_point, l.output.act_min, l.output.act_max)
+                       .exact) { // zero point far outside int8: the scalar definition
+        kernel<backends::ref, layer>::run(l.layer(), inputs, out);
+        return;
+      }
+      if constexpr (use_dw4) {
+        if (!l.pack.dw4_weights.empty()) {
+          E::parallel_for(tasks, [&](std::size_t task) {
+            run_rows<true>(l, inputs[0], out, rows_total * task / tasks,
+                           rows_total * (task + 1) / tasks);
+          });
+          return;
+        }
+      }
       E::parallel_for(tasks, [&](std::size_t task) {
-        run_rows(l, inputs[0], out, rows_total * task / tasks, rows_total * (task + 1) / tasks);
+        run_rows<false>(l, inputs[0], out, rows_total * task / tasks,
+                        rows_total * (task + 1) / tasks);
       });
     }
   }
 
 private:
+  // ---- four taps per int8 dot product (ISAs with depthwise_dot4) ---------------------------
+  // The pack's four-tap part (pack.hpp, layout.hpp; present when every w − weight_zero_point fits
+  // int8) holds the weights in the ISA's order and offsets that include −128 · Σ_t w_t: the
+  // activations go in as unsigned x + 128.
+  static constexpr bool has_dw4 = requires { I::dw4_channels; };
+  static constexpr bool use_dw4 = has_dw4 && geo::dims.four_tap();
+  static constexpr std::size_t dw4_lanes = simd::depthwise4_channels;
+  static_assert(!use_dw4 || [] {
+    if constexpr (has_dw4)
+      return I::dw4_channels == simd::depthwise4_channels;
+    else
+      return true;
+  }());
+
   /// Output rows [r_begin, r_end) of all images (row index n · out_h + oy).
+  template <bool Dw4>
   static void run_rows(const simd::packed<layer> &l, const std::int8_t *x, std::int8_t *out,
                        std::size_t r_begin, std::size_t r_end) {
     using batch = typename I::batch;
-    using vm = simd::vector_math<I>;
     constexpr std::size_t L = I::lanes;
-    // Multipliers in the pack's channel order [j][c].
-    alignas(64) std::array<std::int32_t, M * P> mult{}, left{}, right{};
-    bool any_left = false, any_int_min = false;
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t j = 0; j < M; ++j) {
-        const simd::split_multiplier s = simd::split(l.output.requant[c * M + j]);
-        mult[j * P + c] = s.multiplier;
-        left[j * P + c] = s.left;
-        right[j * P + c] = s.right;
-        any_left = any_left || s.left != 0;
-        any_int_min = any_int_min || s.multiplier == std::numeric_limits<std::int32_t>::min();
-      }
-    // The ISA's one-rounding requantization, per 16 channels, when every channel allows it.
-    [[maybe_unused]] const bool right_only = !any_left && !any_int_min;
-    [[maybe_unused]] const auto right_blocks = [&] {
-      if constexpr (simd::right_shift_isa<I> && L == simd::pack_block_channels) {
-        std::array<typename I::right_shift_block, M * P / simd::pack_block_channels> b;
-        if (right_only)
-          for (std::size_t i = 0; i < b.size(); ++i)
-            I::prepare_right_shift(&mult[i * L], &right[i * L], b[i]);
-        return b;
-      } else {
-        return 0;
-      }
-    }();
-    const typename vm::window win(
-        simd::make_output_window(l.output.zero_point, l.output.act_min, l.output.act_max));
+    // The requantization constants in the pack's channel order [j][c] (stage channel c · M + j).
+    const simd::channel_epilogue<I, layer::rounding, M * P> epilogue(
+        l.output, C * M, [](std::size_t i) {
+          const std::size_t c = i % P, j = i / P;
+          return c < C ? c * M + j : C * M;
+        });
+    const bool any_left = epilogue.any_left;
     std::array<std::int8_t, C> zp_row;
     zp_row.fill(static_cast<std::int8_t>(l.input_zero_point));
     // Each int32 of the pack holds the int16 weights of two taps of one channel.
@@ -106,30 +114,27 @@ private:
                                 batch::load_unaligned(wj + t * P));
           }
           const std::size_t k = j * P + c0;
-          batch q;
-          bool done = false;
-          if constexpr (simd::right_shift_isa<I> && L == simd::pack_block_channels) {
-            if (NoLeft && right_only) {
-              q = vm::requantize_right(acc, batch::load_aligned(&mult[k]), right_blocks[k / L],
-                                       win);
-              done = true;
-            }
-          }
-          if (!done)
-            q = vm::template requantize<NoLeft>(acc, batch::load_aligned(&mult[k]),
-                                                batch::load_aligned(&left[k]),
-                                                batch::load_aligned(&right[k]), win);
           if constexpr (M == 1) {
-            I::store_i8(q, dst + c0, nl);
-            simd::apply_lut(l.output.lut, dst + c0, nl);
+            epilogue.template store<NoLeft>(acc, k, dst + c0, nl);
           } else {
             std::int8_t lanes[L];
-            I::store_i8(q, lanes, L);
-            simd::apply_lut(l.output.lut, lanes, nl);
+            epilogue.template store<NoLeft>(acc, k, lanes, nl);
             for (std::size_t i = 0; i < nl; ++i)
               dst[(c0 + i) * M + j] = lanes[i];
           }
         }
+    };
+    [[maybe_unused]] auto pixel4 = [&]<bool NoLeft>(const auto &tap, std::int8_t *dst) {
+      if constexpr (use_dw4 && L == 16) {
+        const std::uint8_t *w4 = l.pack.dw4_weights.data();
+        const std::int32_t *offset4 = l.pack.dw4_offset.data();
+        for (std::size_t c0 = 0; c0 < C; c0 += dw4_lanes) {
+          batch lo, hi;
+          I::template depthwise_dot4<T>(tap, c0, dw4_lanes, w4 + c0 * T, offset4 + c0, lo, hi);
+          epilogue.template store<NoLeft>(lo, c0, dst + c0, L);
+          epilogue.template store<NoLeft>(hi, c0 + L, dst + c0 + L, L);
+        }
+      }
     };
 
     for (std::size_t row = r_begin; row < r_end; ++row) {
@@ -155,6 +160,14 @@ private:
           }
         }
         std::int8_t *dst = out + ((n * layer::out_h + oy) * layer::out_w + ox) * A.out_channels;
+        if constexpr (Dw4) {
+          const auto tap = [&](std::size_t t) { return taps[t]; };
+          if (any_left)
+            pixel4.template operator()<false>(tap, dst);
+          else
+            pixel4.template operator()<true>(tap, dst);
+          continue;
+        }
         if (any_left)
           pixel.template operator()<false>(taps, dst);
         else

@@ -2,11 +2,14 @@
 // steps of the ref kernels. The output is walked row by row along the last axis; each input
 // either runs along that row or repeats one value (broadcast), so every broadcast is vectorised.
 // Zero points far outside the int8 range (where (q − zero_point) could leave int32) run on ref.
+// In rounding_mode::onnxruntime the same walk feeds the fp32 requantization (float_math).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 
 #include "onnx2hpp/backends/ref/elementwise.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
@@ -21,6 +24,10 @@ namespace simd::detail {
 /// broadcast output along its last axis; a_step/b_step are 1 or 0 (input repeated along the row).
 template <shape_type A, shape_type B, class Row>
 void for_each_broadcast_row(Row &&row) {
+  if constexpr (std::is_same_v<A, B>) { // no broadcast: the whole tensor is one row
+    row(std::size_t{0}, std::size_t{0}, std::size_t{1}, std::size_t{0}, std::size_t{1}, A::size);
+    return;
+  }
   using bc = broadcast<A, B>;
   constexpr std::size_t rank = bc::rank;
   constexpr std::size_t inner = bc::dims[rank - 1];
@@ -67,16 +74,19 @@ constexpr bool small_zero_point(std::int32_t zp, std::int32_t limit) {
 
 } // namespace simd::detail
 
-template <class E, class I, shape_type SA, shape_type SB>
+template <class E, class I, shape_type SA, shape_type SB, rounding_mode R>
 requires simd::vector_isa<I>
-struct kernel<backends::basic_simd<E, I>, add<SA, SB>> {
-  using layer = add<SA, SB>;
+struct kernel<backends::basic_simd<E, I>, add<SA, SB, R>> {
+  using layer = add<SA, SB, R>;
 
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const add_params &p = l.params;
-    if (p.mode == rounding_mode::onnxruntime || // float rounding: the ref kernel defines it
-        !simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
+    if constexpr (R == rounding_mode::onnxruntime) {
+      run_fp32(l, inputs, out);
+      return;
+    }
+    if (!simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
         !simd::detail::small_zero_point(p.b_zero_point, 1 << 30) || p.left_shift < 0) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
@@ -92,6 +102,49 @@ struct kernel<backends::basic_simd<E, I>, add<SA, SB>> {
         simd::make_output_window(p.output_zero_point, p.act_min, p.act_max);
     const batch azp(p.a_zero_point), bzp(p.b_zero_point);
     const std::int8_t *a = inputs[0], *b = inputs[1];
+    if constexpr (simd::right_shift_isa<I> && L == simd::pack_block_channels) {
+      // The usual case: every scale below 1 and (q − zp) · 2^left inside int32, so the shift
+      // cannot saturate and each rescale is the ISA's one-rounding form.
+      const auto right_only = [](const simd::split_multiplier &m) {
+        return m.left == 0 && m.multiplier != std::numeric_limits<std::int32_t>::min();
+      };
+      const auto no_saturation = [&](std::int32_t zp) {
+        const std::int64_t span = 128 + (zp < 0 ? -std::int64_t{zp} : std::int64_t{zp});
+        return p.left_shift <= 31 &&
+               (span << p.left_shift) <= std::numeric_limits<std::int32_t>::max();
+      };
+      if (right_only(ma) && right_only(mb) && right_only(mo) && no_saturation(p.a_zero_point) &&
+          no_saturation(p.b_zero_point)) {
+        typename I::right_shift_block ba, bb, bo;
+        const auto prepare = [](const simd::split_multiplier &m,
+                                typename I::right_shift_block &bk) {
+          std::array<std::int32_t, L> mult, right;
+          mult.fill(m.multiplier);
+          right.fill(m.right);
+          I::prepare_right_shift(mult.data(), right.data(), bk);
+        };
+        prepare(ma, ba);
+        prepare(mb, bb);
+        prepare(mo, bo);
+        const batch am(ma.multiplier), bm(mb.multiplier), om(mo.multiplier);
+        const typename vm::window vwin(win);
+        auto row = [&](std::size_t o, std::size_t ia, std::size_t sa, std::size_t ib,
+                       std::size_t sb, std::size_t len) {
+          for (std::size_t i = 0; i < len; i += L) {
+            const std::size_t nl = len - i < L ? len - i : L;
+            const batch av = simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) - azp;
+            const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
+            const batch as = I::requantize_right(I::shift_left(av, left), am, ba);
+            const batch bs = I::requantize_right(I::shift_left(bv, left), bm, bb);
+            const batch q = vm::requantize_right(as + bs, om, bo, vwin);
+            I::store_i8(q, out + o + i, nl);
+            simd::apply_lut(l.lut, out + o + i, nl);
+          }
+        };
+        simd::detail::for_each_broadcast_row<SA, SB>(row);
+        return;
+      }
+    }
     simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
                                                      std::size_t ib, std::size_t sb,
                                                      std::size_t len) {
@@ -112,29 +165,69 @@ struct kernel<backends::basic_simd<E, I>, add<SA, SB>> {
       }
     });
   }
+
+private:
+  /// onnxruntime mode: fp32(a − a_zp)·a_ratio + fp32(b − b_zp)·b_ratio, each product and the sum
+  /// rounded to fp32 (no FMA: fp32_rounded), then requantize_fp32, as the ref kernel.
+  static void run_fp32(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
+                       std::int8_t *out) {
+    const add_params &p = l.params;
+    const simd::float_window fw =
+        simd::make_float_window(p.output_zero_point, p.act_min, p.act_max);
+    if (!fw.exact || !simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
+        !simd::detail::small_zero_point(p.b_zero_point, 1 << 30)) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    using batch = typename I::batch;
+    using fm = simd::float_math<I>;
+    using fbatch = typename fm::fbatch;
+    constexpr std::size_t L = I::lanes;
+    const typename fm::window win(fw);
+    const fbatch ar(p.a_ratio), br(p.b_ratio);
+    const batch azp(p.a_zero_point), bzp(p.b_zero_point);
+    const std::int8_t *a = inputs[0], *b = inputs[1];
+    simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
+                                                     std::size_t ib, std::size_t sb,
+                                                     std::size_t len) {
+      for (std::size_t i = 0; i < len; i += L) {
+        const std::size_t nl = len - i < L ? len - i : L;
+        const batch av = simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) - azp;
+        const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
+        const fbatch as = simd::fp32_rounded(fm::to_float(av) * ar);
+        const fbatch bs = simd::fp32_rounded(fm::to_float(bv) * br);
+        I::store_i8(fm::requantize_fp32(as + bs, win), out + o + i, nl);
+        simd::apply_lut(l.lut, out + o + i, nl);
+      }
+    });
+  }
 };
 
-template <class E, class I, shape_type SA, shape_type SB>
+template <class E, class I, shape_type SA, shape_type SB, rounding_mode R>
 requires simd::vector_isa<I>
-struct kernel<backends::basic_simd<E, I>, mul<SA, SB>> {
-  using layer = mul<SA, SB>;
+struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
+  using layer = mul<SA, SB, R>;
+  static constexpr bool fp32 = R == rounding_mode::onnxruntime;
 
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const mul_params &p = l.params;
-    if (p.mode == rounding_mode::onnxruntime) { // float rounding: the ref kernel defines it
-      kernel<backends::ref, layer>::run(l, inputs, out);
-      return;
-    }
     // |q − zp| <= 2^15 keeps the product of the two differences inside int32.
     if (!simd::detail::small_zero_point(p.a_zero_point, (1 << 15) - 128) ||
-        !simd::detail::small_zero_point(p.b_zero_point, (1 << 15) - 128) || p.left_shift < 0) {
+        !simd::detail::small_zero_point(p.b_zero_point, (1 << 15) - 128) ||
+        (fp32 ? !simd::make_float_window(p.output_zero_point, p.act_min, p.act_max).exact
+              : p.left_shift < 0)) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
     using batch = typename I::batch;
     using vm = simd::vector_math<I>;
+    using fm = simd::float_math<I>;
     constexpr std::size_t L = I::lanes;
+    // onnxruntime mode: requantize_float(acc, scale) of the exact int32 product, as ref.
+    const typename fm::window fwin(
+        simd::make_float_window(p.output_zero_point, p.act_min, p.act_max));
+    const typename fm::fbatch fscale(p.scale);
     const batch left(p.left_shift > 31 ? 31 : p.left_shift);
     const simd::split_multiplier mo = simd::split(p.output_multiplier);
     const simd::output_window win =
@@ -148,8 +241,10 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB>> {
         const std::size_t nl = len - i < L ? len - i : L;
         const batch av = simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) - azp;
         const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
-        const batch q = vm::requantize(vm::saturating_shift_left(av * bv, left),
-                                       batch(mo.multiplier), batch(mo.left), batch(mo.right), win);
+        const batch q =
+            fp32 ? fm::requantize_float(av * bv, fscale, fwin)
+                 : vm::requantize(vm::saturating_shift_left(av * bv, left), batch(mo.multiplier),
+                                  batch(mo.left), batch(mo.right), win);
         I::store_i8(q, out + o + i, nl);
         simd::apply_lut(l.lut, out + o + i, nl);
       }

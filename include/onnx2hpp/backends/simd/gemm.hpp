@@ -72,6 +72,17 @@ struct group_multipliers {
   bool right_shift_only() const { return !any_left && !any_int_min; }
 };
 
+/// The fp32 scales of one group (onnxruntime mode), padded to whole blocks for aligned loads.
+template <std::size_t Padded>
+struct group_scales {
+  alignas(64) std::array<float, Padded> scale{};
+
+  group_scales(const channel_scale &cs, std::size_t oc_base, std::size_t count) {
+    for (std::size_t c = 0; c < count; ++c)
+      scale[c] = cs[oc_base + c];
+  }
+};
+
 /// group_multipliers plus, for ISAs with a one-rounding requantization, its per-block constants.
 template <class Isa, std::size_t Padded>
 struct group_requant : group_multipliers<Padded> {
@@ -125,17 +136,35 @@ inline std::int32_t wrap_sub(std::int32_t a, std::int32_t b) {
 ///   out_row(m):           the int8 output of pixel m, at the group's first channel
 ///   weights, offsets:     the group's part of a gemm_pack_view
 ///   weight_zero_point:    with the ISA's x_sum_bias, the factor of each row's Σx to subtract
-template <class Isa, class Plan, class Rows, class OutRow>
-void gemm_group(const output_stage &stage, std::size_t oc_base, std::int32_t weight_zero_point,
-                const std::uint8_t *weights, const std::int32_t *offsets, std::size_t m_begin,
-                std::size_t m_end, Rows &&rows, OutRow &&out_row) {
+/// The stage's rounding mode selects the epilogue: fixed-point multipliers, or fp32 scales
+/// (float_math, onnxruntime mode).
+template <class Isa, class Plan, rounding_mode Mode, class Rows, class OutRow>
+void gemm_group(const basic_output_stage<Mode> &stage, std::size_t oc_base,
+                std::int32_t weight_zero_point, const std::uint8_t *weights,
+                const std::int32_t *offsets, std::size_t m_begin, std::size_t m_end, Rows &&rows,
+                OutRow &&out_row) {
   constexpr std::size_t R = Plan::rows, C = Plan::cols, T = Plan::taps;
   constexpr std::size_t tile_channels = C * pack_block_channels;
   const std::int32_t x_sum_factor = detail::wrap_add(Isa::x_sum_bias, weight_zero_point);
   const output_window win = make_output_window(stage.zero_point, stage.act_min, stage.act_max);
+  constexpr bool fp32 = Mode == rounding_mode::onnxruntime;
   [[maybe_unused]] const auto mults = [&] {
-    if constexpr (vector_isa<Isa>)
+    if constexpr (vector_isa<Isa> && !fp32)
       return group_requant<Isa, Plan::padded_channels>(stage.requant, oc_base, Plan::ocg);
+    else
+      return 0;
+  }();
+  [[maybe_unused]] const float_window fwin =
+      make_float_window(stage.zero_point, stage.act_min, stage.act_max);
+  [[maybe_unused]] const auto scales = [&] {
+    if constexpr (vector_isa<Isa> && fp32)
+      return group_scales<Plan::padded_channels>(stage.scale, oc_base, Plan::ocg);
+    else
+      return 0;
+  }();
+  [[maybe_unused]] const auto fvwin = [&] {
+    if constexpr (vector_isa<Isa> && fp32)
+      return typename float_math<Isa>::window(fwin);
     else
       return 0;
   }();
@@ -158,8 +187,12 @@ void gemm_group(const output_stage &stage, std::size_t oc_base, std::int32_t wei
       if (x_sum_factor != 0)
         for (std::size_t r = 0; r < valid; ++r) {
           std::int32_t s = 0;
-          for (std::size_t t = 0; t < T; ++t)
-            s = detail::wrap_add(s, Isa::row_sum(taps[r * T + t], Plan::k4_per_tap * 4));
+          if constexpr (requires { Isa::rows_sum(taps, T, std::size_t{4}); }) {
+            s = Isa::rows_sum(taps + r * T, T, Plan::k4_per_tap * 4); // one reduction per row
+          } else {
+            for (std::size_t t = 0; t < T; ++t)
+              s = detail::wrap_add(s, Isa::row_sum(taps[r * T + t], Plan::k4_per_tap * 4));
+          }
           x_sum_term[r] = detail::wrap_mul(x_sum_factor, s);
         }
       for (std::size_t b = b0; b < b1; b += C) {
@@ -181,7 +214,26 @@ void gemm_group(const output_stage &stage, std::size_t oc_base, std::int32_t wei
                 Plan::ocg - ch0 < pack_block_channels ? Plan::ocg - ch0 : pack_block_channels;
             const std::int32_t *a = acc + (r * cc + c) * pack_block_channels;
             std::int8_t *dst = dst_row + ch0;
-            if constexpr (vector_isa<Isa>) {
+            if constexpr (vector_isa<Isa> && fp32) {
+              using batch = typename Isa::batch;
+              using fm = float_math<Isa>;
+              const batch row_term(x_sum_term[r]);
+              if (fwin.exact) {
+                for (std::size_t l = 0; l < n; l += Isa::lanes) {
+                  const batch v = batch::load_unaligned(a + l) +
+                                  batch::load_unaligned(offsets + ch0 + l) - row_term;
+                  Isa::store_i8(fm::requantize_float(
+                                    v, fm::fbatch::load_aligned(&scales.scale[ch0 + l]), fvwin),
+                                dst + l, n - l);
+                }
+                apply_lut(stage.lut, dst, n);
+              } else {
+                for (std::size_t j = 0; j < n; ++j)
+                  dst[j] = stage.apply(
+                      detail::wrap_sub(detail::wrap_add(a[j], offsets[ch0 + j]), x_sum_term[r]),
+                      oc_base + ch0 + j);
+              }
+            } else if constexpr (vector_isa<Isa>) {
               using batch = typename Isa::batch;
               const batch row_term(x_sum_term[r]);
               auto requantize_block = [&]<bool NoLeft>() {

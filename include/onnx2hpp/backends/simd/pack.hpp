@@ -68,11 +68,11 @@ requires(!conv2d<S, A>::depthwise) struct gemm_shape<conv2d<S, A>> {
   static constexpr std::size_t icg = conv2d<S, A>::in_channels_per_group;
   static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
 };
-template <shape_type S, std::size_t Units>
-struct gemm_shape<dense<S, Units>> {
+template <shape_type S, std::size_t Units, rounding_mode R>
+struct gemm_shape<dense<S, Units, R>> {
   static constexpr std::size_t groups = 1;
   static constexpr std::size_t ocg = Units;
-  static constexpr std::size_t icg = dense<S, Units>::depth;
+  static constexpr std::size_t icg = dense<S, Units, R>::depth;
   static constexpr std::size_t taps = 1;
 };
 
@@ -137,7 +137,8 @@ constexpr void pack_gemm_into(const gemm_dims &d, const W &w, const B &bias, boo
         if (real) {
           const std::int64_t bias_c = has_bias ? std::int64_t{bias[oc]} : 0;
           const std::int64_t zp = input_zero_point, wzp = weight_zero_point;
-          offset = detail::wrap_int32(bias_c - zp * sum_w + static_cast<std::int64_t>(k) * zp * wzp);
+          offset =
+              detail::wrap_int32(bias_c - zp * sum_w + static_cast<std::int64_t>(k) * zp * wzp);
         }
         channel_offset[g * d.group_channels() + c] = offset;
       }
@@ -165,6 +166,13 @@ struct depthwise_dims {
   constexpr std::size_t padded() const { return round_up(channels, pack_block_channels); }
   constexpr std::size_t weight_count() const { return multiplier * tap_pairs() * 2 * padded(); }
   constexpr std::size_t channel_terms() const { return multiplier * padded(); }
+  /// Whether the layer's geometry has a four-tap pack (layout.hpp): multiplier 1, at least two
+  /// taps, channels a multiple of depthwise4_channels.
+  constexpr bool four_tap() const {
+    return multiplier == 1 && taps >= 2 && channels % depthwise4_channels == 0;
+  }
+  constexpr std::size_t four_tap_bytes() const { return four_tap() ? channels * taps : 0; }
+  constexpr std::size_t four_tap_terms() const { return four_tap() ? channels : 0; }
 };
 
 template <class Layer>
@@ -188,9 +196,15 @@ requires(conv2d<S, A>::depthwise) struct depthwise_pack_geometry<conv2d<S, A>> {
 /// 0 in the padding; the offset mod 2^32. Then, with padding taps reading the input zero point,
 ///   acc[oc] = channel_offset + Σ_t x_t · weights_t.
 /// (ONNX weight zero points are int8, so w − weight_zero_point fits int16.)
+/// When dims.four_tap() and every w − weight_zero_point fits int8, also the same weights in the
+/// four-tap layout of layout.hpp (`dw4_weights`, int8 as bytes; dims.four_tap_bytes()) and
+///   dw4_offset[c] = channel_offset[c] − 128 · Σ_t weights[..t..]   (mod 2^32)
+/// for kernels that feed the activations in as unsigned x + 128; both empty otherwise.
 struct depthwise_pack_view {
   const_data<std::int16_t> weights;
   const_data<std::int32_t> channel_offset;
+  const_data<std::uint8_t> dw4_weights{};
+  const_data<std::int32_t> dw4_offset{};
 };
 
 template <class Layer>
@@ -198,6 +212,9 @@ struct depthwise_pack_storage {
   using geometry = depthwise_pack_geometry<Layer>;
   alignas(64) std::array<std::int16_t, geometry::dims.weight_count()> weights{};
   alignas(64) std::array<std::int32_t, geometry::dims.channel_terms()> channel_offset{};
+  alignas(64) std::array<std::uint8_t, geometry::dims.four_tap_bytes()> dw4_weights{};
+  alignas(64) std::array<std::int32_t, geometry::dims.four_tap_terms()> dw4_offset{};
+  bool dw4 = false; ///< the four-tap part is valid
 };
 
 /// Packs depthwise weights `w` (oc · taps + t) and `bias` (read only when `has_bias`) into
@@ -224,12 +241,48 @@ constexpr void pack_depthwise_into(const depthwise_dims &d, const W &w, const B 
     }
 }
 
+/// The four-tap part of a depthwise pack: from `w` (oc · taps + t) and the `channel_offset` that
+/// pack_depthwise_into wrote, `weights4` (d.four_tap_bytes() bytes, layout.hpp) and `offset4`
+/// (d.four_tap_terms() values). Returns false, leaving them unspecified, when the geometry has no
+/// four-tap form or some w − weight_zero_point does not fit int8.
+template <class W>
+constexpr bool pack_depthwise4_into(const depthwise_dims &d, const W &w,
+                                    std::int32_t weight_zero_point,
+                                    const std::int32_t *channel_offset, std::uint8_t *weights4,
+                                    std::int32_t *offset4) {
+  if (!d.four_tap())
+    return false;
+  constexpr std::size_t lanes = depthwise4_channels;
+  const std::size_t groups = d.taps / 4, chunk_bytes = lanes * d.taps;
+  for (std::size_t c = 0; c < d.channels; ++c) {
+    std::uint8_t *chunk = weights4 + c / lanes * chunk_bytes;
+    const std::size_t cc = c % lanes;
+    std::int64_t sum = 0;
+    for (std::size_t t = 0; t < d.taps; ++t) {
+      const std::int32_t v = w[c * d.taps + t] - weight_zero_point;
+      if (v < -128 || v > 127)
+        return false;
+      sum += v;
+      const auto byte = static_cast<std::uint8_t>(static_cast<std::uint32_t>(v) & 0xffu);
+      if (t < 4 * groups)
+        chunk[(t / 4) * 4 * lanes + depthwise4_slot(cc) * 4 + t % 4] = byte;
+      else
+        chunk[groups * 4 * lanes + (t - 4 * groups) * lanes + cc] = byte;
+    }
+    offset4[c] = detail::wrap_int32(std::int64_t{channel_offset[c]} - 128 * sum);
+  }
+  return true;
+}
+
 template <class Layer>
 constexpr depthwise_pack_storage<Layer> pack_depthwise(const Layer &l) {
   using geo = depthwise_pack_geometry<Layer>;
   depthwise_pack_storage<Layer> p;
   pack_depthwise_into(geo::dims, l.weights, l.bias, !l.bias.empty(), l.input_zero_point,
                       l.weight_zero_point, p.weights.data(), p.channel_offset.data());
+  if constexpr (geo::dims.four_tap())
+    p.dw4 = pack_depthwise4_into(geo::dims, l.weights, l.weight_zero_point, p.channel_offset.data(),
+                                 p.dw4_weights.data(), p.dw4_offset.data());
   return p;
 }
 
@@ -257,7 +310,11 @@ struct pack_traits<Layer> {
   using storage = depthwise_pack_storage<Layer>;
   using view = depthwise_pack_view;
   static constexpr storage make(const Layer &l) { return pack_depthwise(l); }
-  static constexpr view view_of(const storage &s) { return {s.weights, s.channel_offset}; }
+  static constexpr view view_of(const storage &s) {
+    if (!s.dw4)
+      return {s.weights, s.channel_offset};
+    return {s.weights, s.channel_offset, s.dw4_weights, s.dw4_offset};
+  }
 };
 
 template <class Layer>

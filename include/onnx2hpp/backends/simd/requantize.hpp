@@ -3,13 +3,16 @@
 //     rounding_divide_by_pot(srdhm(saturate(x · 2^left), m.multiplier), right)
 //   requantize = clamp(that + zero_point, act_min, act_max)
 // Generic code over xsimd::batch<int32_t, Arch>; the ISA struct supplies what xsimd 8 lacks
-// (the 64-bit high multiply and per-lane shifts).
+// (the 64-bit high multiply and per-lane shifts). float_math is the onnxruntime-mode (fp32)
+// requantization, lane for lane requantize_float / requantize_fp32.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 
+#include "onnx2hpp/backends/simd/layout.hpp"
 #include "onnx2hpp/core/fixed_point.hpp"
 #include "onnx2hpp/core/output_stage.hpp"
 
@@ -118,6 +121,80 @@ struct vector_math {
   }
 };
 
+/// The clamp window of onnxruntime-mode requantization (requantize_fp32) in float:
+/// [act_min − zero_point, act_max − zero_point]. Both bounds are integers, so clamping the fp32
+/// value to them before rounding gives the same result as clamping after (rounding is monotonic
+/// and keeps integers), and the rounded value always fits int32 (no overflow on conversion, as in
+/// MLAS). `exact` says both bounds are exact floats within ±2^24; when false (zero points far
+/// outside the int8 range) callers requantize with the scalar definition instead.
+struct float_window {
+  float lo = -128.0f;
+  float hi = 127.0f;
+  std::int32_t zero_point = 0;
+  bool exact = true;
+};
+constexpr float_window make_float_window(std::int32_t zero_point, std::int32_t act_min,
+                                         std::int32_t act_max) {
+  const std::int64_t lo = std::int64_t{act_min} - zero_point;
+  const std::int64_t hi = std::int64_t{act_max} - zero_point;
+  constexpr std::int64_t limit = std::int64_t{1} << 24; // every integer up to 2^24 is a float
+  const bool exact = lo >= -limit && lo <= limit && hi >= -limit && hi <= limit;
+  return {static_cast<float>(exact ? lo : 0), static_cast<float>(exact ? hi : 0), zero_point,
+          exact};
+}
+
+/// `v` unchanged, as an opaque value: the compiler can no longer contract the fp32 multiply that
+/// produced it with a following addition into an FMA (-ffp-contract=fast), which would skip the
+/// rounding of the product that the scalar definitions (fp32_mul, fp32_add) perform.
+template <class Batch>
+inline Batch fp32_rounded(Batch v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  typename Batch::register_type r = v;
+  asm("" : "+v"(r));
+  return Batch(r);
+#elif defined(__GNUC__) && defined(__aarch64__)
+  typename Batch::register_type r = v;
+  asm("" : "+w"(r));
+  return Batch(r);
+#else
+  return v;
+#endif
+}
+
+/// onnxruntime-mode (fp32) requantization, lane for lane the scalar requantize_fp32 and
+/// requantize_float of core/fixed_point.hpp:
+///   v = fp32(acc) · scale   (int32 → float rounds to nearest even, as static_cast; one fp32
+///                            multiply, i.e. fp32_mul)
+///   NaN → 0, clamp to the float_window, round half to even (cvtps2dq under the default MXCSR,
+///   fcvtns on NEON: xsimd::nearbyint_as_int), + zero point.
+/// The result is in [act_min, act_max]; requires float_window::exact.
+template <vector_isa Isa>
+struct float_math {
+  using batch = typename Isa::batch;
+  using fbatch = xsimd::batch<float, typename Isa::arch>;
+  static_assert(fbatch::size == batch::size, "int32 and float lanes must pair up");
+
+  /// The window as vectors, built once per kernel call.
+  struct window {
+    fbatch lo, hi;
+    batch zero_point;
+    explicit window(const float_window &w) : lo(w.lo), hi(w.hi), zero_point(w.zero_point) {}
+  };
+
+  static fbatch to_float(batch x) { return xsimd::to_float(x); }
+
+  /// requantize_fp32(v, zero_point, act_min, act_max) per lane.
+  static batch requantize_fp32(fbatch v, const window &w) {
+    v = xsimd::select(v == v, v, fbatch(0.0f)); // NaN → 0
+    v = xsimd::min(xsimd::max(v, w.lo), w.hi);
+    return xsimd::nearbyint_as_int(v) + w.zero_point;
+  }
+  /// requantize_float(acc, scale, zero_point, act_min, act_max) per lane.
+  static batch requantize_float(batch acc, fbatch scale, const window &w) {
+    return requantize_fp32(to_float(acc) * scale, w);
+  }
+};
+
 /// Applies an optional 256-entry table in place to n int8 values.
 inline void apply_lut(const lut256 *lut, std::int8_t *p, std::size_t n) {
   if (lut == nullptr)
@@ -125,5 +202,92 @@ inline void apply_lut(const lut256 *lut, std::int8_t *p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     p[i] = (*lut)[static_cast<std::size_t>(p[i] + 128)];
 }
+
+/// The requantization epilogue of a kernel whose accumulators come as vectors of Isa::lanes
+/// consecutive slots, in either rounding mode: the stage's per-channel constants rearranged into
+/// `Padded` slots once per call (fixed-point multipliers split, with the ISA's one-rounding
+/// blocks where every channel allows them, or fp32 scales), the output windows as vectors, and
+/// `store`, which requantizes one vector, writes its first n int8 values and applies the LUT.
+/// Callers handle float_window::exact == false (the scalar definition) themselves.
+template <vector_isa Isa, rounding_mode Mode, std::size_t Padded>
+struct channel_epilogue {
+  using batch = typename Isa::batch;
+  using vm = vector_math<Isa>;
+  using fm = float_math<Isa>;
+  static constexpr bool fp32 = Mode == rounding_mode::onnxruntime;
+  static constexpr std::size_t L = Isa::lanes;
+  static_assert(Padded % L == 0, "whole vectors of slots");
+  /// The one-rounding form works on blocks of 16 lanes.
+  static constexpr bool one_rounding = !fp32 && right_shift_isa<Isa> && L == pack_block_channels;
+  struct none {};
+  using block_type = decltype([] {
+    if constexpr (one_rounding)
+      return typename Isa::right_shift_block{};
+    else
+      return none{};
+  }());
+
+  alignas(64) std::array<std::int32_t, fp32 ? 1 : Padded> multiplier{}, left{}, right{};
+  alignas(64) std::array<float, fp32 ? Padded : 1> scale{};
+  std::array<block_type, one_rounding ? Padded / L : 0> right_blocks{};
+  bool any_left = false;
+  bool right_only = false; ///< every slot takes the one-rounding form
+  typename vm::window win;
+  typename fm::window fwin;
+  const lut256 *lut = nullptr;
+
+  /// channel_of(i): the stage's channel of slot i, or a value >= channels for padding.
+  template <class ChannelOf>
+  channel_epilogue(const basic_output_stage<Mode> &stage, std::size_t channels,
+                   ChannelOf &&channel_of)
+      : win(make_output_window(stage.zero_point, stage.act_min, stage.act_max)),
+        fwin(make_float_window(stage.zero_point, stage.act_min, stage.act_max)), lut(stage.lut) {
+    bool any_int_min = false;
+    for (std::size_t i = 0; i < Padded; ++i) {
+      const std::size_t c = channel_of(i);
+      if (c >= channels)
+        continue;
+      if constexpr (fp32) {
+        scale[i] = stage.scale[c];
+      } else {
+        const split_multiplier m = split(stage.requant[c]);
+        multiplier[i] = m.multiplier;
+        left[i] = m.left;
+        right[i] = m.right;
+        any_left = any_left || m.left != 0;
+        any_int_min = any_int_min || m.multiplier == std::numeric_limits<std::int32_t>::min();
+      }
+    }
+    if constexpr (one_rounding) {
+      right_only = !any_left && !any_int_min;
+      if (right_only)
+        for (std::size_t b = 0; b < right_blocks.size(); ++b)
+          Isa::prepare_right_shift(&multiplier[b * L], &right[b * L], right_blocks[b]);
+    }
+  }
+
+  /// The requantized int32 lanes of `acc`, slots k .. k + L (k a multiple of L). NoLeft: no slot
+  /// shifts left (!any_left).
+  template <bool NoLeft>
+  batch requantize(batch acc, std::size_t k) const {
+    if constexpr (fp32) {
+      return fm::requantize_float(acc, fm::fbatch::load_aligned(&scale[k]), fwin);
+    } else {
+      if constexpr (one_rounding && NoLeft)
+        if (right_only)
+          return vm::requantize_right(acc, batch::load_aligned(&multiplier[k]), right_blocks[k / L],
+                                      win);
+      return vm::template requantize<NoLeft>(acc, batch::load_aligned(&multiplier[k]),
+                                             batch::load_aligned(&left[k]),
+                                             batch::load_aligned(&right[k]), win);
+    }
+  }
+  /// requantize, then the first n int8 values to dst and the LUT over them.
+  template <bool NoLeft>
+  void store(batch acc, std::size_t k, std::int8_t *dst, std::size_t n) const {
+    Isa::store_i8(requantize<NoLeft>(acc, k), dst, n);
+    apply_lut(lut, dst, n);
+  }
+};
 
 } // namespace onnx2hpp::simd

@@ -5,8 +5,8 @@
 //   static constexpr auto conv0_pack = simd::pack(conv0);
 //   ... node<"conv0", in<0>, 1>(simd::packed{conv0, conv0_pack}) ...
 //   net.run<backends::simd>(input, output, arena);
-// Layers without a simd kernel here (pad, reshape, transpose, resize, softmax, and unpacked
-// conv2d/dense) run on ref.
+// Layers without a simd kernel here (pad, reshape, transposes other than [P,A,B] -> [P,B,A],
+// resize, softmax, and unpacked conv2d/dense) run on ref.
 #pragma once
 
 #include "onnx2hpp/backends/simd/activation.hpp"
@@ -18,3 +18,5 @@
 #include "onnx2hpp/backends/simd/elementwise.hpp"
 #include "onnx2hpp/backends/simd/pack.hpp"
 #include "onnx2hpp/backends/simd/pooling.hpp"
+#include "onnx2hpp/backends/simd/slice.hpp"
+#include "onnx2hpp/backends/simd/transpose.hpp"

@@ -34,6 +34,18 @@ struct avx512_vnni {
   /// acc[r][c·16 + j] = Σ over taps t and 4-byte groups g of the packed block c of the weights
   /// (columns j) times rows[r·taps + t][4g .. 4g+3]. `w` points at block 0 of the tile, block c
   /// starts `block_stride` bytes later, and within a block tap t starts at t·k4_per_tap·64.
+  /// _mm512_dpbusd_epi32(acc, u, s), accumulating in acc's register. g++ 12 copies the
+  /// accumulators of a 4 × 4 tile between registers around the intrinsic and spills some (half
+  /// the cycles of a ResNet 3x3 layer went to vmovdqa); the asm form keeps each in place.
+  static __m512i dpbusd_in_place(__m512i acc, __m512i u, __m512i s) {
+#if defined(__GNUC__) && !defined(__clang__)
+    asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
+    return acc;
+#else
+    return _mm512_dpbusd_epi32(acc, u, s);
+#endif
+  }
+
   template <std::size_t R, std::size_t C>
   static void dot_tile(const std::int8_t *const *rows, std::size_t taps, std::size_t k4_per_tap,
                        const std::uint8_t *w, std::size_t block_stride, std::int32_t *acc) {
@@ -61,7 +73,7 @@ struct avx512_vnni {
           const __m512i xb = _mm512_set1_epi32(four);
 #pragma GCC unroll 8
           for (std::size_t c = 0; c < C; ++c)
-            a[r][c] = _mm512_dpbusd_epi32(a[r][c], wv[c], xb);
+            a[r][c] = dpbusd_in_place(a[r][c], wv[c], xb);
         }
       }
     }
@@ -83,6 +95,27 @@ struct avx512_vnni {
       const __mmask64 m = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(n - i));
       s = _mm512_dpbusd_epi32(s, ones, _mm512_maskz_loadu_epi8(m, x + i));
     }
+    return _mm512_reduce_add_epi32(s);
+  }
+
+  /// Σ of `count` rows of n bytes each (exact in int32 for count · n < 2^24), reduced once.
+  static std::int32_t rows_sum(const std::int8_t *const *rows, std::size_t count, std::size_t n) {
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i s = _mm512_setzero_si512();
+    __m128i s4 = _mm_setzero_si128();
+    const std::size_t whole = n / 64 * 64, rest = n - whole;
+    const __mmask64 m = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(rest));
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::int8_t *x = rows[r];
+      for (std::size_t i = 0; i < whole; i += 64)
+        s = _mm512_dpbusd_epi32(s, ones, _mm512_loadu_si512(x + i));
+      if (rest == 16)
+        s4 = _mm_dpbusd_epi32(s4, _mm_set1_epi8(1),
+                              _mm_loadu_si128(reinterpret_cast<const __m128i *>(x + whole)));
+      else if (rest != 0)
+        s = _mm512_dpbusd_epi32(s, ones, _mm512_maskz_loadu_epi8(m, x + whole));
+    }
+    s = _mm512_add_epi32(s, _mm512_zextsi128_si512(s4)); // cast: upper lanes undefined (clang)
     return _mm512_reduce_add_epi32(s);
   }
 
@@ -169,6 +202,67 @@ struct avx512_vnni {
     const __m512i pair = _mm512_mask_blend_epi16(0xAAAAAAAA, x0, _mm512_slli_epi32(x1, 16));
     return _mm512_dpwssd_epi32(acc, pair, w);
   }
+  // ---- depthwise, four taps per vpdpbusd -------------------------------------------------------
+  /// Channels per depthwise_dot4 call (one ymm of bytes per tap).
+  static constexpr std::size_t dw4_channels = 32;
+  /// Σ over taps of w_t · x_t for channels c0 .. c0 + n (n <= 32) as two vectors of 16 natural-
+  /// order channels, from:
+  ///   tap(t):  the input row of tap t (int8, channel-minor), read at c0 (n bytes)
+  ///   chunk:   the channels' 32 · Taps bytes of the four-tap depthwise layout (layout.hpp):
+  ///            G = Taps / 4 groups of 128 bytes, byte 4 · depthwise4_slot(c) + i the int8 weight
+  ///            of tap 4g + i of channel c0 + c (the slot order is that of the byte unpacks
+  ///            below), then one row of 32 bytes per remaining tap 4G + r
+  ///   offset[c]: the channel's constant term, which must include −128 · Σ_t w_t:
+  /// the activations go in as x + 128 (unsigned), so each product is (x + 128) · w.
+  template <std::size_t Taps, class Tap>
+  static void depthwise_dot4(const Tap &tap, std::size_t c0, std::size_t n,
+                             const std::uint8_t *chunk, const std::int32_t *offset, batch &lo,
+                             batch &hi) {
+    constexpr std::size_t G = Taps / 4;
+    const __mmask32 m = n >= 32 ? ~__mmask32{0} : _bzhi_u32(~0u, static_cast<unsigned>(n));
+    const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+    auto load = [&](std::size_t t) {
+      return _mm256_xor_si256(_mm256_maskz_loadu_epi8(m, tap(t) + c0), flip);
+    };
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+#pragma GCC unroll 8
+    for (std::size_t g = 0; g < G; ++g) {
+      const __m256i x0 = load(4 * g), x1 = load(4 * g + 1), x2 = load(4 * g + 2),
+                    x3 = load(4 * g + 3);
+      const __m256i l01 = _mm256_unpacklo_epi8(x0, x1), h01 = _mm256_unpackhi_epi8(x0, x1);
+      const __m256i l23 = _mm256_unpacklo_epi8(x2, x3), h23 = _mm256_unpackhi_epi8(x2, x3);
+      const std::uint8_t *w = chunk + g * 128;
+      a0 = _mm256_dpbusd_epi32(a0, _mm256_unpacklo_epi16(l01, l23),
+                               _mm256_load_si256(reinterpret_cast<const __m256i *>(w)));
+      a1 = _mm256_dpbusd_epi32(a1, _mm256_unpackhi_epi16(l01, l23),
+                               _mm256_load_si256(reinterpret_cast<const __m256i *>(w + 32)));
+      a2 = _mm256_dpbusd_epi32(a2, _mm256_unpacklo_epi16(h01, h23),
+                               _mm256_load_si256(reinterpret_cast<const __m256i *>(w + 64)));
+      a3 = _mm256_dpbusd_epi32(a3, _mm256_unpackhi_epi16(h01, h23),
+                               _mm256_load_si256(reinterpret_cast<const __m256i *>(w + 96)));
+    }
+    // Back to natural order: channels 0..15 are the low halves of a0..a3, 16..31 the high ones.
+    __m512i n0 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_permute2x128_si256(a0, a1, 0x20)),
+                                    _mm256_permute2x128_si256(a2, a3, 0x20), 1);
+    __m512i n1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_permute2x128_si256(a0, a1, 0x31)),
+                                    _mm256_permute2x128_si256(a2, a3, 0x31), 1);
+    n0 = _mm512_add_epi32(n0, _mm512_loadu_si512(offset));
+    n1 = _mm512_add_epi32(n1, _mm512_loadu_si512(offset + 16));
+    // Remaining taps: one weight byte per int32 lane (zero-extended: the other bytes multiply 0).
+    const std::uint8_t *w1 = chunk + G * 128;
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < Taps - 4 * G; ++r) {
+      const __m256i x = load(4 * G + r);
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w1 + r * 32));
+      n0 = _mm512_dpbusd_epi32(n0, _mm512_cvtepu8_epi32(_mm256_castsi256_si128(x)),
+                               _mm512_cvtepu8_epi32(_mm256_castsi256_si128(w)));
+      n1 = _mm512_dpbusd_epi32(n1, _mm512_cvtepu8_epi32(_mm256_extracti128_si256(x, 1)),
+                               _mm512_cvtepu8_epi32(_mm256_extracti128_si256(w, 1)));
+    }
+    lo = n0;
+    hi = n1;
+  }
+
   /// 16 int16 values sign-extended to int32 lanes.
   static batch load_i16(const std::int16_t *p) {
     return _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)));
