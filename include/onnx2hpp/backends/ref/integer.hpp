@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "onnx2hpp/backends/dispatch.hpp"
+#include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/core/int32_elements.hpp"
 #include "onnx2hpp/layers/integer.hpp"
 
@@ -24,31 +25,8 @@ struct kernel<backends::ref, conv2d_integer<InShape, A>> {
       for (std::size_t oy = 0; oy < layer::out_h; ++oy)
         for (std::size_t ox = 0; ox < layer::out_w; ++ox)
           for (std::size_t oc = 0; oc < A.out_channels; ++oc) {
-            const std::size_t group = oc / layer::out_channels_per_group;
-            const std::int32_t wz = l.weight_zero_point(oc);
-            std::int32_t acc = 0;
-            for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-              const std::ptrdiff_t iy =
-                  static_cast<std::ptrdiff_t>(oy * A.stride_h + ky * A.dilation_h) -
-                  static_cast<std::ptrdiff_t>(A.pad_top);
-              if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(in::h))
-                continue;
-              for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-                const std::ptrdiff_t ix =
-                    static_cast<std::ptrdiff_t>(ox * A.stride_w + kx * A.dilation_w) -
-                    static_cast<std::ptrdiff_t>(A.pad_left);
-                if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(in::w))
-                  continue;
-                const std::size_t x_base = ((n * in::h + static_cast<std::size_t>(iy)) * in::w +
-                                            static_cast<std::size_t>(ix)) *
-                                               in::c +
-                                           group * layer::in_channels_per_group;
-                const std::size_t w_base =
-                    ((oc * A.kernel_h + ky) * A.kernel_w + kx) * layer::in_channels_per_group;
-                for (std::size_t ic = 0; ic < layer::in_channels_per_group; ++ic)
-                  acc += (x[x_base + ic] - l.input_zero_point) * (l.weights[w_base + ic] - wz);
-              }
-            }
+            const std::int32_t acc = detail::conv2d_window_sum<layer, A>(
+                x, l.weights, l.input_zero_point, l.weight_zero_point(oc), n, oy, ox, oc);
             store_int32(out, ((n * layer::out_h + oy) * layer::out_w + ox) * A.out_channels + oc,
                         acc);
           }
