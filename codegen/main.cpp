@@ -1,6 +1,8 @@
 // onnx2hpp: quantized ONNX model -> one C++ header for the onnx2hpp library.
 
 #include "diagnostics/error.hpp"
+#include "diagnostics/printable.hpp"
+#include "emit/cpp_text.hpp"
 #include "emit/header.hpp"
 #include "import/to_ir.hpp"
 #include "ir/print.hpp"
@@ -87,6 +89,14 @@ std::pair<std::string, ir::shape_t> parse_input_shape(const std::string &text) {
 int run(const options &opt) {
   const std::string preset = opt.npu_preset.empty() ? "strict" : opt.npu_preset;
   const auto caps = npu_preset(preset); // a bad name fails before the model is read
+  std::string name_space;
+  if (!opt.output.empty()) { // refuse a bad -o or --namespace before reading anything
+    name_space = opt.name_space.empty() ? emit::default_namespace(opt.model) : opt.name_space;
+    if (auto problem = emit::namespace_problem(name_space))
+      throw error(failure::usage,
+                  fmt::format("--namespace '{}': {}", printable(name_space), *problem));
+    emit::check_output_path(opt.output, {opt.model});
+  }
   importer::load_options load;
   for (const auto &text : opt.input_shapes) {
     auto [name, dims] = parse_input_shape(text);
@@ -95,7 +105,7 @@ int run(const options &opt) {
   auto model = lower::lower(passes::run_default_pipeline(importer::import_model(opt.model, load)));
   const auto &graph = model.graph;
   for (const auto &w : graph.info.warnings)
-    fmt::print(stderr, "onnx2hpp: warning: {}\n", w);
+    fmt::print(stderr, "onnx2hpp: warning: {}\n", printable_lines(w));
   if (opt.dump_ir)
     fmt::print("{}", ir::to_text(graph));
   if (opt.report) {
@@ -105,14 +115,17 @@ int run(const options &opt) {
                          opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
                                                        : onnx2hpp::rounding_mode::fixed_point);
     report::add_npu_column(rows, npu);
-    fmt::print("{} ({}, opset {}, {})\n{}\n{}", graph.info.source_path, graph.info.producer_name,
-               graph.info.opset, fmt::join(graph.info.dialects, ", "), report::format_table(rows),
-               report::format_npu_summary(npu));
+    fmt::print("{} ({}, opset {}, {})\n{}\n{}", printable(graph.info.source_path),
+               printable(graph.info.producer_name), graph.info.opset,
+               printable(fmt::format("{}", fmt::join(graph.info.dialects, ", "))),
+               report::format_table(rows), report::format_npu_summary(npu));
   }
   if (!opt.output.empty()) {
+    std::vector<std::filesystem::path> inputs{opt.model};
+    inputs.insert(inputs.end(), graph.info.data_files.begin(), graph.info.data_files.end());
+    emit::check_output_path(opt.output, inputs);
     emit::header_options header;
-    header.name_space =
-        opt.name_space.empty() ? emit::default_namespace(opt.model) : opt.name_space;
+    header.name_space = name_space;
     header.generator_version = ONNX2HPP_VERSION;
     header.simd_packs = !opt.no_simd_packs;
     header.rounding = opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
@@ -170,10 +183,10 @@ int main(int argc, char **argv) {
       throw error(failure::usage, "nothing to do: give -o FILE, --report or --dump-ir");
     return run(opt);
   } catch (const error &e) {
-    fmt::print(stderr, "onnx2hpp: error: {}\n", e.what());
+    fmt::print(stderr, "onnx2hpp: error: {}\n", printable_lines(e.what()));
     return e.exit_code();
   } catch (const std::exception &e) {
-    fmt::print(stderr, "onnx2hpp: internal error: {}\n", e.what());
+    fmt::print(stderr, "onnx2hpp: internal error: {}\n", printable_lines(e.what()));
     return static_cast<int>(failure::internal);
   }
 }

@@ -1,8 +1,13 @@
 #include "emit/cpp_text.hpp"
 
+#include "diagnostics/error.hpp"
+#include "diagnostics/printable.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace onnx2hpp::codegen::emit {
@@ -44,6 +49,11 @@ constexpr std::array<std::string_view, 97> keywords{
     "module",        "final",       "override",
     "main"};
 
+/// Lower-case names that the C and C++ standard libraries, POSIX or GNU mode define as macros.
+constexpr std::array<std::string_view, 16> lower_case_macros{
+    "assert", "errno",  "offsetof", "setjmp", "va_arg", "va_start", "va_end", "va_copy",
+    "stdin",  "stdout", "stderr",   "linux",  "unix",   "i386",     "major",  "minor"};
+
 bool is_hex_digit(char c) {
   return std::isxdigit(static_cast<unsigned char>(c)) != 0;
 }
@@ -68,10 +78,19 @@ std::string identifier(std::string_view text) {
   for (auto k : keywords)
     if (out == k)
       return out + "_";
+  // Names a macro may have: an object-like macro of that name (NULL, EOF, INT8_MAX, linux in GNU
+  // mode, ...) would replace the identifier, so names without a lower-case letter and the
+  // standard lower-case macros get a '_' suffix too.
+  if (std::none_of(out.begin(), out.end(),
+                   [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }) ||
+      std::find(lower_case_macros.begin(), lower_case_macros.end(), out) != lower_case_macros.end())
+    return out + "_";
   return out;
 }
 
 std::string float_literal(float v) {
+  if (!std::isfinite(v)) // "inff" or "nanf" would not compile; the passes reject such scales
+    throw error(failure::internal, fmt::format("float literal of the non-finite value {}", v));
   // Shortest text that reads back as the same float.
   std::array<char, 64> buffer{};
   auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
@@ -114,14 +133,51 @@ std::string byte_string_literal(std::span<const std::uint8_t> bytes, std::size_t
 std::string string_literal(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\')
       out += fmt::format("\\{}", c);
-    else if (static_cast<unsigned char>(c) < 0x20) // octal: exactly three digits, never more
-      out += fmt::format("\\{:03o}", static_cast<unsigned char>(c));
+    else if (b < 0x20 || b >= 0x7f || c == '?') // octal: exactly three digits, never more
+      out += fmt::format("\\{:03o}", b);
     else
       out += c;
   }
   return out + "\"";
+}
+
+bool is_keyword(std::string_view word) {
+  return std::find(keywords.begin(), keywords.end(), word) != keywords.end() && word != "main" &&
+         word != "import" && word != "module" && word != "final" && word != "override";
+}
+
+std::optional<std::string> namespace_problem(std::string_view name) {
+  if (name.empty())
+    return "it is empty";
+  std::size_t start = 0;
+  while (true) {
+    auto end = name.find("::", start);
+    auto part =
+        name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (part.empty())
+      return "it has an empty component";
+    if (std::isdigit(static_cast<unsigned char>(part.front())) != 0 ||
+        !std::all_of(part.begin(), part.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        }))
+      return fmt::format("'{}' is not a C++ identifier (letters, digits and '_', not starting "
+                         "with a digit)",
+                         printable(part));
+    if (is_keyword(part))
+      return fmt::format("'{}' is a C++ keyword", part);
+    if (part.find("__") != std::string_view::npos ||
+        (part.size() > 1 && part[0] == '_' && std::isupper(static_cast<unsigned char>(part[1]))))
+      return fmt::format("'{}' is reserved for the implementation ('__' or '_' and a capital)",
+                         part);
+    if (start == 0 && part == "std")
+      return "namespace std belongs to the standard library";
+    if (end == std::string_view::npos)
+      return std::nullopt;
+    start = end + 2;
+  }
 }
 
 } // namespace onnx2hpp::codegen::emit

@@ -2,6 +2,7 @@
 // Spelling values as C++ source: identifiers, float literals, string literals of raw bytes.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -9,7 +10,9 @@
 namespace onnx2hpp::codegen::emit {
 
 /// A C++ identifier from any text: characters outside [A-Za-z0-9_] become '_', runs of '_' are
-/// collapsed, a leading digit or an empty result gets a prefix, and keywords get a '_' suffix.
+/// collapsed (so no "__") and leading/trailing '_' dropped, a leading digit or an empty result
+/// gets a "t_" prefix, and keywords, names without a lower-case letter and the standard
+/// lower-case macro names (which a macro may replace) get a '_' suffix.
 std::string identifier(std::string_view text);
 
 /// A float literal that reads back as exactly `v` ("0.0078701712f", "2.0f", "1e-05f").
@@ -22,7 +25,16 @@ std::string float_literal(float v);
 std::string byte_string_literal(std::span<const std::uint8_t> bytes, std::size_t line_width = 96,
                                 std::string_view indent = "    ");
 
-/// `text` as a quoted C++ string literal with \" \\ and control characters escaped.
+/// `text` as a quoted C++ string literal: printable ASCII as itself but for \" \\ and '?'
+/// (trigraphs), every other byte (control characters, newlines, bytes >= 0x80) as a three-digit
+/// octal escape.
 std::string string_literal(std::string_view text);
+
+/// True for the C++ keywords (`int`, `namespace`, ...).
+bool is_keyword(std::string_view word);
+
+/// Why `name` cannot be the namespace of a generated header (`--namespace`), or nothing when it
+/// can: one or more identifiers joined by "::", none a keyword or reserved, not `std`.
+std::optional<std::string> namespace_problem(std::string_view name);
 
 } // namespace onnx2hpp::codegen::emit

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace onnx2hpp::codegen::emit {
 
@@ -25,8 +27,20 @@ struct header_options {
 /// listing each node.
 std::string emit_header(const lower::lowered_model &model, const header_options &options);
 
+/// Throws failure::internal unless every line of `text` is printable ASCII, none ends in a
+/// backslash (a line continuation), and the only preprocessor lines are `#pragma once` and
+/// `#include <...>`: what the generator writes itself, never what a model could smuggle in.
+void check_header_text(std::string_view text);
+
 /// The default namespace for a model file: its stem as a C identifier (as onnx2hpp_add_model).
 std::string default_namespace(const std::filesystem::path &model);
+
+/// Throws failure::usage if writing `output` would destroy something that is not a header: one
+/// of `inputs` (the model, its external data: the same file by any name or link), or an existing
+/// file that is not a regular file (a device such as /dev/null, a FIFO, a directory), which the
+/// atomic rename would replace.
+void check_output_path(const std::filesystem::path &output,
+                       const std::vector<std::filesystem::path> &inputs);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, so `path`
 /// is either the complete new file or untouched. Throws failure::output_failed.

@@ -2,6 +2,7 @@
 
 #include <onnx/defs/schema.h>
 #include <onnx/defs/shape_inference.h>
+#include <onnx2hpp/layers/pooling.hpp>
 
 #include <mutex>
 #include <vector>
@@ -52,8 +53,9 @@ void global_pool_shape(InferenceContext &ctx) {
   }
 }
 
-/// AveragePool arithmetic: out = floor_or_ceil((in + pad_begin + pad_end - kernel) / stride) + 1,
-/// with SAME_* giving ceil(in / stride) and VALID ceil((in - kernel + 1) / stride).
+/// AveragePool arithmetic: the library's pool_output_extent (floor, or ceil with onnxruntime's
+/// rule for a last window that would start in the trailing padding), with SAME_* giving
+/// ceil(in / stride) and VALID ceil((in - kernel + 1) / stride).
 void average_pool_shape(InferenceContext &ctx) {
   onnx::propagateElemTypeFromInputToOutput(ctx, 0, 0);
   if (!onnx::hasInputShape(ctx, 0))
@@ -88,8 +90,13 @@ void average_pool_shape(InferenceContext &ctx) {
     else if (auto_pad == "VALID")
       value = (size - kernel[s] + strides[s]) / strides[s];
     else {
-      std::int64_t span = size + pads[s] + pads[s + spatial] - kernel[s];
-      value = (ceil_mode ? (span + strides[s] - 1) / strides[s] : span / strides[s]) + 1;
+      if (size + pads[s] + pads[s + spatial] < kernel[s] || strides[s] < 1 || pads[s] < 0 ||
+          pads[s + spatial] < 0)
+        fail_shape_inference("QLinearAveragePool: the window does not fit the padded input");
+      auto extent = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+      value = static_cast<std::int64_t>(
+          onnx2hpp::pool_output_extent(extent(size), extent(pads[s]), extent(pads[s + spatial]),
+                                       extent(kernel[s]), extent(strides[s]), 1, ceil_mode));
     }
     d->set_dim_value(value);
   }

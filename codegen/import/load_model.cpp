@@ -9,12 +9,23 @@
 #include <onnx/checker.h>
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
+#include <onnx2hpp/layers/pooling.hpp>
 
+#include "diagnostics/printable.hpp"
+#include "import/node_attributes.hpp"
+#include "import/validate_proto.hpp"
+
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
-#include <iterator>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace onnx2hpp::codegen::importer {
 
@@ -22,26 +33,89 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The bytes [offset, offset + length) of the regular file `path` (length < 0: to its end).
+/// Only regular files are read: a FIFO would block forever, a directory or a device is no model.
+/// `what` names the file in messages.
+std::string read_regular_file(const fs::path &path, const std::string &what,
+                              std::int64_t offset = 0, std::int64_t length = -1) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw error(failure::unreadable_model,
+                fmt::format("cannot open {}: {}", what, std::strerror(errno)));
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } close_at_exit{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0)
+    throw error(failure::unreadable_model,
+                fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+  if (!S_ISREG(info.st_mode))
+    throw error(failure::unreadable_model,
+                fmt::format("cannot read {}: it is {}, not a regular file", what,
+                            S_ISDIR(info.st_mode)    ? "a directory"
+                            : S_ISFIFO(info.st_mode) ? "a FIFO"
+                            : S_ISCHR(info.st_mode)  ? "a character device"
+                            : S_ISBLK(info.st_mode)  ? "a block device"
+                            : S_ISSOCK(info.st_mode) ? "a socket"
+                                                     : "a special file"));
+  const std::int64_t size = info.st_size;
+  if (length < 0)
+    length = offset <= size ? size - offset : 0;
+  if (offset > size || length > size - offset)
+    throw error(failure::unreadable_model,
+                fmt::format("{} is read at bytes {}..+{}, but the file has only {} bytes: it is "
+                            "truncated or belongs to another model",
+                            what, offset, length, size));
+  if (length > std::numeric_limits<int>::max())
+    throw error(failure::unsupported_model,
+                fmt::format("{}: {} bytes is more than the 2 GiB that one protobuf message or "
+                            "tensor can hold",
+                            what, length));
+  std::string bytes(static_cast<std::size_t>(length), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    auto n = ::pread(fd, bytes.data() + done, bytes.size() - done,
+                     static_cast<off_t>(offset) + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      throw error(
+          failure::unreadable_model,
+          fmt::format("cannot read {}: {}", what, n < 0 ? std::strerror(errno) : "it ended early"));
+    done += static_cast<std::size_t>(n);
+  }
+  return bytes;
+}
+
 std::vector<std::uint8_t> read_file(const fs::path &path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw error(
-        failure::unreadable_model,
-        fmt::format("cannot read '{}': it is a directory, not an .onnx file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw error(failure::unreadable_model,
-                fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad())
-    throw error(failure::unreadable_model,
-                fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
-  if (bytes.empty())
+  auto text = read_regular_file(path, fmt::format("'{}'", path.string()));
+  if (text.empty())
     throw error(failure::unreadable_model,
                 fmt::format("'{}' is empty: expected an ONNX model (a serialized ModelProto)",
                             path.string()));
-  return bytes;
+  return {text.begin(), text.end()};
+}
+
+/// A non-negative decimal integer (external data offset/length), or an error naming `what`.
+std::int64_t parse_size(const std::string &text, const std::string &what) {
+  std::int64_t value = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0)
+    throw error(failure::unreadable_model,
+                fmt::format("{} is '{}', which is not a byte count (a non-negative decimal "
+                            "integer below 2^63)",
+                            what, printable(text)));
+  return value;
+}
+
+/// True if `inner` (a canonical path) lies inside the canonical folder `folder`.
+bool is_inside(const fs::path &inner, const fs::path &folder) {
+  auto f = folder.begin(), i = inner.begin();
+  for (; f != folder.end(); ++f, ++i)
+    if (i == inner.end() || *f != *i)
+      return false;
+  return i != inner.end();
 }
 
 onnx::ModelProto parse(const std::vector<std::uint8_t> &bytes, const fs::path &path) {
@@ -81,54 +155,58 @@ std::vector<onnx::TensorProto *> weight_tensors(onnx::ModelProto &model) {
 }
 
 /// Replaces external-data references (location/offset/length, relative to the model's folder)
-/// by the bytes they point to.
-void load_external_data(onnx::ModelProto &model, const fs::path &path) {
-  auto folder = path.parent_path();
+/// by the bytes they point to. As onnxruntime does, a location must resolve, symbolic links
+/// followed, to a regular file inside the model's folder. Returns the files read.
+std::vector<fs::path> load_external_data(onnx::ModelProto &model, const fs::path &path) {
+  std::vector<fs::path> files;
+  auto folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  auto real_folder = fs::canonical(folder, ec);
   for (auto *t : weight_tensors(model)) {
     if (t->data_location() != onnx::TensorProto::EXTERNAL)
       continue;
+    auto what = fmt::format("'{}': tensor '{}'", path.string(), t->name());
     std::string location;
     std::int64_t offset = 0, length = -1;
     for (const auto &entry : t->external_data()) {
       if (entry.key() == "location")
         location = entry.value();
       else if (entry.key() == "offset")
-        offset = std::stoll(entry.value());
+        offset = parse_size(entry.value(), what + ": its external data offset");
       else if (entry.key() == "length")
-        length = std::stoll(entry.value());
+        length = parse_size(entry.value(), what + ": its external data length");
     }
-    auto what = fmt::format("'{}': tensor '{}'", path.string(), t->name());
     fs::path relative(location);
     if (location.empty() || relative.is_absolute() ||
         std::find(relative.begin(), relative.end(), "..") != relative.end())
       throw error(failure::unreadable_model,
                   fmt::format("{} stores its data externally at '{}', which is not a path inside "
                               "the model's folder",
-                              what, location));
+                              what, printable(location)));
     auto file = folder / relative;
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
+    auto real_file = fs::canonical(file, ec);
+    if (ec)
       throw error(failure::unreadable_model,
                   fmt::format("{} stores its data in the external file '{}' (looked for '{}'), "
                               "which cannot be opened: {}. Keep the data files that were saved "
                               "with the model next to it",
-                              what, location, file.string(), std::strerror(errno)));
-    in.seekg(0, std::ios::end);
-    std::int64_t file_size = in.tellg();
-    if (length < 0)
-      length = file_size - offset;
-    if (offset < 0 || offset + length > file_size)
+                              what, printable(location), file.string(), ec.message()));
+    if (real_folder.empty() || !is_inside(real_file, real_folder))
       throw error(failure::unreadable_model,
-                  fmt::format("{} reads bytes {}..{} of '{}', which has only {} bytes: the data "
-                              "file is truncated or belongs to another model",
-                              what, offset, offset + length, file.string(), file_size));
-    std::string bytes(static_cast<std::size_t>(length), '\0');
-    in.seekg(offset);
-    in.read(bytes.data(), length);
+                  fmt::format("{} stores its data at '{}', which resolves (through a symbolic "
+                              "link) to '{}', outside the model's folder '{}'",
+                              what, printable(location), real_file.string(), real_folder.string()));
+    auto bytes = read_regular_file(
+        real_file,
+        fmt::format("the external data '{}' of tensor '{}'", printable(location), t->name()),
+        offset, length);
     t->set_raw_data(std::move(bytes));
     t->clear_external_data();
     t->set_data_location(onnx::TensorProto::DEFAULT);
+    if (std::find(files.begin(), files.end(), real_file) == files.end())
+      files.push_back(real_file);
   }
+  return files;
 }
 
 /// True when libonnx knows every imported opset and the IR version, so its checker and shape
@@ -230,6 +308,156 @@ void apply_input_shapes(onnx::ModelProto &model, const load_options &options,
                             path.string(), fmt::join(dynamic, "\n")));
 }
 
+/// The output extent of a ceil-mode pool along spatial axis `i` when libonnx's shape inference
+/// disagrees with onnxruntime's (and the library's) rule, else nothing. libonnx 1.12 computes
+/// ceil((in + pads - span) / stride) + 1; onnxruntime drops a last window that would start in the
+/// trailing padding (onnx2hpp::pool_output_extent).
+std::optional<std::int64_t> corrected_extent(const onnx::NodeProto &node, std::int64_t in,
+                                             std::size_t i) {
+  auto attr = [&](const char *name, std::vector<std::int64_t> fallback) {
+    const auto *a = find_attribute(node, name);
+    return a ? std::vector<std::int64_t>(a->ints().begin(), a->ints().end()) : fallback;
+  };
+  auto kernel = attr("kernel_shape", {});
+  auto strides = attr("strides", {1, 1});
+  auto dilations = attr("dilations", {1, 1});
+  auto pads = attr("pads", {0, 0, 0, 0});
+  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return std::nullopt; // not a 2-D window: to_ir says so
+  const std::int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+  const std::int64_t room = in + pads[i] + pads[i + 2] - span;
+  if (room < 0)
+    return std::nullopt; // to_ir refuses the window
+  const std::int64_t onnx_1_12 = (room + strides[i] - 1) / strides[i] + 1;
+  auto extent = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+  const auto ort = static_cast<std::int64_t>(onnx2hpp::pool_output_extent(
+      extent(in), extent(pads[i]), extent(pads[i + 2]), extent(kernel[i]), extent(strides[i]),
+      extent(dilations[i]), true));
+  if (ort == onnx_1_12)
+    return std::nullopt;
+  return ort;
+}
+
+/// ONNX shape inference, typed and strict when libonnx knows the model's opsets: a node whose
+/// inputs contradict its schema (a DequantizeLinear whose data and zero point differ in type, ...)
+/// stops here, named, instead of computing nonsense.
+///
+/// Ceil-mode MaxPool/AveragePool are the exception to trusting libonnx: where its extent differs
+/// from onnxruntime's, inference runs on a twin of the model in which such a pool is written in
+/// floor mode with the trailing pad that gives onnxruntime's extent, and the shapes found there
+/// are the model's. The model itself keeps its attributes (the library computes the extent the
+/// same way).
+void infer_shapes(onnx::ModelProto &model, bool strict, std::vector<std::string> &warnings) {
+  onnx::ShapeInferenceOptions loose(/*check_type=*/false, /*error_mode=*/0,
+                                    /*enable_data_propagation=*/true);
+  onnx::ShapeInferenceOptions options(/*check_type=*/strict, /*error_mode=*/strict ? 1 : 0,
+                                      /*enable_data_propagation=*/true);
+  const bool has_ceil_pool =
+      std::any_of(model.graph().node().begin(), model.graph().node().end(), [](const auto &n) {
+        const auto *ceil = find_attribute(n, "ceil_mode");
+        return (n.op_type() == "MaxPool" || n.op_type() == "AveragePool") && n.domain().empty() &&
+               ceil && ceil->i() != 0;
+      });
+  if (!has_ceil_pool) {
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    return;
+  }
+  auto twin = model;
+  bool rewritten = false;
+  for (int pass = 0; pass < model.graph().node_size(); ++pass) {
+    auto probe = twin;
+    onnx::shape_inference::InferShapes(probe, onnx::OpSchemaRegistry::Instance(), loose);
+    std::map<std::string, const onnx::TensorShapeProto *> shapes;
+    for (const auto *list : {&probe.graph().input(), &probe.graph().value_info()})
+      for (const auto &v : *list)
+        if (v.type().tensor_type().has_shape())
+          shapes[v.name()] = &v.type().tensor_type().shape();
+    bool changed = false;
+    for (auto &node : *twin.mutable_graph()->mutable_node()) {
+      if ((node.op_type() != "MaxPool" && node.op_type() != "AveragePool") ||
+          !node.domain().empty() || node.input_size() < 1)
+        continue;
+      const auto *ceil = find_attribute(node, "ceil_mode");
+      auto in = shapes.find(node.input(0));
+      if (!ceil || ceil->i() == 0 || in == shapes.end() || in->second->dim_size() != 4)
+        continue;
+      std::array<std::optional<std::int64_t>, 2> fix;
+      for (std::size_t i = 0; i < 2; ++i)
+        if (in->second->dim(2 + static_cast<int>(i)).has_dim_value())
+          fix[i] = corrected_extent(node, in->second->dim(2 + static_cast<int>(i)).dim_value(), i);
+      if (!fix[0] && !fix[1])
+        continue;
+      // Floor mode with trailing pads that end the last window where onnxruntime does.
+      std::vector<std::int64_t> pads{0, 0, 0, 0}, strides{1, 1}, kernel, dilations{1, 1};
+      for (const auto &a : node.attribute()) {
+        std::vector<std::int64_t> v(a.ints().begin(), a.ints().end());
+        if (a.name() == "pads" && v.size() == 4)
+          pads = v;
+        else if (a.name() == "strides" && v.size() == 2)
+          strides = v;
+        else if (a.name() == "kernel_shape")
+          kernel = v;
+        else if (a.name() == "dilations" && v.size() == 2)
+          dilations = v;
+      }
+      for (std::size_t i = 0; i < 2; ++i) {
+        const auto extent = fix[i].value_or(0);
+        if (!fix[i])
+          continue;
+        const std::int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+        const std::int64_t in_extent = in->second->dim(2 + static_cast<int>(i)).dim_value();
+        pads[i + 2] =
+            std::max<std::int64_t>(0, (extent - 1) * strides[i] + span - in_extent - pads[i]);
+      }
+      auto *attributes = node.mutable_attribute();
+      for (auto &a : *attributes) {
+        if (a.name() == "ceil_mode")
+          a.set_i(0);
+        if (a.name() == "pads") {
+          a.clear_ints();
+          for (auto p : pads)
+            a.add_ints(p);
+        }
+      }
+      if (!find_attribute(node, "pads")) {
+        auto *a = node.add_attribute();
+        a->set_name("pads");
+        a->set_type(onnx::AttributeProto::INTS);
+        for (auto p : pads)
+          a->add_ints(p);
+      }
+      changed = rewritten = true;
+      break; // shapes after this pool change: infer again
+    }
+    if (!changed)
+      break;
+  }
+  if (!rewritten) {
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    return;
+  }
+  // Shapes declared in the file were computed by the exporter's rule; as onnxruntime does, the
+  // twin's inference decides (with a warning where they differ).
+  twin.mutable_graph()->clear_value_info();
+  for (auto &out : *twin.mutable_graph()->mutable_output())
+    if (out.type().tensor_type().has_shape())
+      for (auto &d : *out.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim())
+        d.clear_dim_value();
+  onnx::shape_inference::InferShapes(twin, onnx::OpSchemaRegistry::Instance(), options);
+  *model.mutable_graph()->mutable_value_info() = twin.graph().value_info();
+  for (int i = 0; i < model.graph().output_size(); ++i) {
+    const auto &declared = model.graph().output(i).type().tensor_type().shape();
+    const auto &inferred = twin.graph().output(i).type().tensor_type().shape();
+    if (declared.dim_size() > 0 && dims_text(declared) != dims_text(inferred))
+      warnings.push_back(fmt::format("graph output '{}' is declared {}, but onnxruntime computes "
+                                     "{} (a ceil-mode pool's last window); onnx2hpp follows "
+                                     "onnxruntime",
+                                     model.graph().output(i).name(), dims_text(declared),
+                                     dims_text(inferred)));
+    *model.mutable_graph()->mutable_output(i)->mutable_type() = twin.graph().output(i).type();
+  }
+}
+
 } // namespace
 
 loaded_model load_model_proto(onnx::ModelProto proto, const fs::path &path,
@@ -243,7 +471,9 @@ loaded_model load_model_proto(onnx::ModelProto proto, const fs::path &path,
   reject_unsupported_ops(model, path);
   if (options.require_quantization)
     reject_float_model(model, path); // before anything slower runs
-  load_external_data(model, path);
+  out.data_files = load_external_data(model, path);
+  validate_proto(model, path);              // before libonnx reads anything unchecked
+  apply_input_shapes(model, options, path); // before the checker, which wants input shapes
 
   bool known = onnx_library_knows(model, out.warnings);
   if (known) {
@@ -255,15 +485,13 @@ loaded_model load_model_proto(onnx::ModelProto proto, const fs::path &path,
                               path.string(), e.what()));
     }
   }
-  apply_input_shapes(model, options, path);
   try {
-    onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0,
-                                          /*enable_data_propagation=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
+    infer_shapes(model, known, out.warnings);
   } catch (const std::exception &e) {
     if (known)
-      throw error(failure::unsupported_model,
-                  fmt::format("ONNX shape inference failed on '{}': {}", path.string(), e.what()));
+      throw error(failure::unreadable_model,
+                  fmt::format("'{}' is not a valid ONNX model; ONNX's shape inference says: {}",
+                              path.string(), e.what()));
     out.warnings.push_back(fmt::format("ONNX shape inference failed: {}", e.what()));
   }
   return out;

@@ -24,6 +24,8 @@ struct loaded_model {
   std::filesystem::path path;
   std::string sha256;
   std::vector<std::string> warnings;
+  /// External data files read (canonical paths): the output must never replace one of them.
+  std::vector<std::filesystem::path> data_files;
 };
 
 /// Reads `path`, loads external data next to it, runs ONNX's checker, applies the input shapes

@@ -5,10 +5,13 @@
 #include "import/node_attributes.hpp"
 #include "import/onnx_tensor.hpp"
 #include "import/supported_ops.hpp"
+#include "ir/transpose.hpp"
 
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 namespace onnx2hpp::codegen::importer {
@@ -34,6 +37,8 @@ public:
 
     auto &info = graph_.info;
     info.source_path = model.path.string();
+    for (const auto &f : model.data_files)
+      info.data_files.push_back(f.string());
     info.sha256 = model.sha256;
     info.graph_name = g.name();
     info.producer_name = proto.producer_name();
@@ -92,6 +97,11 @@ private:
         }
       }
     }
+    if (t.shape_known && !ir::checked_element_count(t.shape))
+      throw error(failure::unsupported_model,
+                  fmt::format("'{}': tensor '{}' has shape {}, more than the {} elements "
+                              "onnx2hpp accepts for one tensor",
+                              path(), name, ir::to_string(t.shape), ir::max_tensor_elements));
     if (t.shape.size() == 4)
       t.order = ir::layout::nchw;
     auto id = graph_.add_tensor(std::move(t));
@@ -316,6 +326,140 @@ private:
     }
   }
 
+  [[noreturn]] void invalid(const onnx::NodeProto &node, const std::string &attribute,
+                            const std::string &why) const {
+    throw error(failure::unreadable_model,
+                fmt::format("'{}': node '{}' ({}): attribute '{}' {}", path(), node.name(),
+                            node.op_type(), attribute, why));
+  }
+
+  /// The rank of input `index` when its shape is known.
+  std::optional<std::int64_t> rank_of(const onnx::NodeProto &node, int index) {
+    if (index >= node.input_size() || node.input(index).empty())
+      return std::nullopt;
+    const auto &t = graph_.at(lookup(node.input(index), node));
+    if (!t.shape_known && t.shape.empty())
+      return std::nullopt;
+    return static_cast<std::int64_t>(t.shape.size());
+  }
+
+  /// An axis of a tensor of rank `rank` (negative counts from the end): in [-rank, rank).
+  void check_axis(const onnx::NodeProto &node, const std::string &attribute, std::int64_t axis,
+                  std::int64_t rank) const {
+    if (axis < -rank || axis >= rank)
+      invalid(
+          node, attribute,
+          fmt::format("is {}, outside [{}, {}) for a tensor of rank {}", axis, -rank, rank, rank));
+  }
+
+  void check_window(const onnx::NodeProto &node, const ir::shape_t &input,
+                    const std::array<std::int64_t, 2> &kernel,
+                    const std::array<std::int64_t, 2> &dilations,
+                    const std::array<std::int64_t, 4> &pads) const {
+    for (std::size_t i = 0; i < 2; ++i) {
+      // (kernel - 1) * dilation + 1 and the padded extent, in 128 bits: both come from the model.
+      const auto span = static_cast<__int128>(kernel[i] - 1) * dilations[i] + 1;
+      const auto padded = static_cast<__int128>(input[2 + i]) + pads[i] + pads[i + 2];
+      if (span > padded)
+        invalid(node, "kernel_shape",
+                fmt::format("{}x{} (dilations {}x{}) is larger than the padded input {}x{}",
+                            kernel[0], kernel[1], dilations[0], dilations[1],
+                            input[2] + pads[0] + pads[2], input[3] + pads[1] + pads[3]));
+    }
+  }
+
+  /// What the passes and the library take for granted about a node's attributes, checked against
+  /// its input shapes: ONNX's checker does not look at values, and libonnx's shape inference not
+  /// at all of them.
+  void check_attributes(const onnx::NodeProto &node, const ir::op &o) {
+    switch (o.kind) {
+    case op_kind::conv:
+    case op_kind::conv_integer:
+    case op_kind::qlinear_conv: {
+      const auto &a = o.get<ir::conv_attrs>();
+      const auto &x = input_tensor(node, 0);
+      const auto &w = input_tensor(node, o.kind == op_kind::qlinear_conv ? 3 : 1);
+      if (w.shape.size() != 4)
+        unsupported(node, fmt::format("its weights have shape {}; only 2-D convolutions "
+                                      "(4-D weights) are supported",
+                                      ir::to_string(w.shape)));
+      if (a.kernel[0] != w.shape[2] || a.kernel[1] != w.shape[3])
+        invalid(node, "kernel_shape",
+                fmt::format("is {}x{}, but the weights {} have a {}x{} kernel", a.kernel[0],
+                            a.kernel[1], ir::to_string(w.shape), w.shape[2], w.shape[3]));
+      if (x.shape[1] % a.group != 0 || x.shape[1] / a.group != w.shape[1] ||
+          w.shape[0] % a.group != 0)
+        invalid(node, "group",
+                fmt::format("is {}, but the input has {} channels and the weights {}: ONNX needs "
+                            "input channels = group x weight dim 1, and output channels (dim 0) "
+                            "a multiple of group",
+                            a.group, x.shape[1], ir::to_string(w.shape)));
+      check_window(node, x.shape, a.kernel, a.dilations, a.pads);
+      return;
+    }
+    case op_kind::max_pool:
+    case op_kind::average_pool:
+    case op_kind::qlinear_average_pool: {
+      const auto &a = o.get<ir::pool_attrs>();
+      check_window(node, input_tensor(node, 0).shape, a.kernel, a.dilations, a.pads);
+      if (a.kernel[0] > (1 << 12) || a.kernel[1] > (1 << 12))
+        invalid(node, "kernel_shape",
+                fmt::format("is {}x{}; onnx2hpp pools windows of at most 4096x4096", a.kernel[0],
+                            a.kernel[1]));
+      return;
+    }
+    case op_kind::transpose: {
+      const auto &perm = o.get<ir::perm_attrs>().perm;
+      auto rank = rank_of(node, 0);
+      if (!rank)
+        return;
+      if (!ir::is_permutation(perm, static_cast<std::size_t>(*rank)))
+        invalid(node, "perm",
+                fmt::format("is [{}], not a permutation of the {} axes of its input",
+                            fmt::join(perm, ","), *rank));
+      return;
+    }
+    case op_kind::concat:
+    case op_kind::softmax:
+    case op_kind::gather:
+      if (auto rank = rank_of(node, 0))
+        check_axis(node, "axis", o.get<ir::axis_attrs>().axis, *rank);
+      return;
+    case op_kind::qlinear_concat:
+      if (auto rank = rank_of(node, 2))
+        check_axis(node, "axis", o.get<ir::axis_attrs>().axis, *rank);
+      return;
+    case op_kind::flatten:
+      if (auto rank = rank_of(node, 0))
+        check_axis(node, "axis", o.get<ir::axis_attrs>().axis, *rank + 1);
+      return;
+    // QuantizeLinear/DequantizeLinear: ONNX ignores the axis of per-tensor parameters; a
+    // per-channel axis is checked where the parameters are read (passes/quant_params).
+    case op_kind::squeeze:
+    case op_kind::unsqueeze:
+    case op_kind::reduce_mean:
+      if (const auto *a = std::get_if<ir::axes_attrs>(&o.attrs))
+        if (auto rank = rank_of(node, 0))
+          for (auto axis : a->axes)
+            check_axis(node, "axes", axis,
+                       *rank + (o.kind == op_kind::unsqueeze
+                                    ? static_cast<std::int64_t>(a->axes.size())
+                                    : 0));
+      return;
+    case op_kind::pad: {
+      const auto &pads = o.get<ir::pad_attrs>().pads;
+      if (auto rank = rank_of(node, 0);
+          rank && !pads.empty() && static_cast<std::int64_t>(pads.size()) != 2 * *rank)
+        invalid(node, "pads",
+                fmt::format("has {} values; a tensor of rank {} needs {}", pads.size(), *rank,
+                            2 * *rank));
+      return;
+    }
+    default:
+      return;
+    }
+  }
+
   /// Constant: the value moves onto the output tensor; the op stays until fold_constants.
   void set_constant_value(const onnx::NodeProto &node, ir::tensor &out) {
     auto where = fmt::format("the value of node '{}' (Constant) in '{}'", node.name(), path());
@@ -359,6 +503,7 @@ private:
     for (const auto &name : node.input())
       o.inputs.push_back(name.empty() ? ir::no_tensor : lookup(name, node));
     o.attrs = attributes_of(node, o.kind);
+    check_attributes(node, o);
 
     // Only the first output of Dropout (mask), MaxPool (indices) and BatchNormalization (running
     // statistics in training) means something at inference; the others must be unused.

@@ -14,6 +14,7 @@ namespace onnx2hpp::codegen::ir {
 /// Where the model came from; printed at the top of the generated header and of `--dump-ir`.
 struct model_info {
   std::string source_path;
+  std::vector<std::string> data_files; ///< external data files read (canonical paths)
   std::string sha256;
   std::string graph_name;
   std::string producer_name;

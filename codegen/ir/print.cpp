@@ -1,5 +1,7 @@
 #include "ir/print.hpp"
 
+#include "diagnostics/printable.hpp"
+
 #include <fmt/format.h>
 
 namespace onnx2hpp::codegen::ir {
@@ -14,7 +16,7 @@ std::string reference(const graph &g, tensor_id id) {
   if (id == no_tensor)
     return "none";
   const auto &t = g.at(id);
-  return fmt::format("{}{}", t.is_constant() ? '@' : '%', t.name);
+  return fmt::format("{}{}", t.is_constant() ? '@' : '%', printable(t.name));
 }
 
 struct attribute_printer {
@@ -87,9 +89,12 @@ std::string to_text(const graph &g) {
     out += s;
     out += '\n';
   };
-  line(fmt::format("graph '{}' from {}", g.info.graph_name, g.info.source_path));
-  line(fmt::format("  producer: {} {}, opset {}, dialects: {}", g.info.producer_name,
-                   g.info.producer_version, g.info.opset, fmt::join(g.info.dialects, ", ")));
+  // Names come from the model: printable() keeps each on its line.
+  line(fmt::format("graph '{}' from {}", printable(g.info.graph_name),
+                   printable(g.info.source_path)));
+  line(fmt::format("  producer: {} {}, opset {}, dialects: {}", printable(g.info.producer_name),
+                   printable(g.info.producer_version), g.info.opset,
+                   printable(fmt::format("{}", fmt::join(g.info.dialects, ", ")))));
   for (auto id : g.inputs)
     line(fmt::format("  input  {}", describe(g, id)));
   for (auto id : g.outputs)
@@ -113,8 +118,8 @@ std::string to_text(const graph &g) {
     if (o.fused_activation)
       fused += fmt::format(" activation={}", to_string(*o.fused_activation));
     if (!o.fused.empty())
-      fused += fmt::format(" fused=[{}]", fmt::join(o.fused, "; "));
-    line(fmt::format("  {} = {}({}){}{}{}\n      -> {}", o.name, name_of(o.kind),
+      fused += fmt::format(" fused=[{}]", printable(fmt::format("{}", fmt::join(o.fused, "; "))));
+    line(fmt::format("  {} = {}({}){}{}{}\n      -> {}", printable(o.name), name_of(o.kind),
                      fmt::join(args, ", "), attributes.empty() ? "" : " ", attributes, fused,
                      fmt::join(results, ", ")));
   }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
+#include <type_traits>
 
 namespace onnx2hpp::codegen::ir {
 
@@ -11,6 +13,22 @@ std::int64_t element_count(const shape_t &shape) {
   std::int64_t n = 1;
   for (auto d : shape)
     n *= d;
+  return n;
+}
+
+std::optional<std::int64_t> checked_element_count(const shape_t &shape) {
+  std::int64_t n = 1;
+  for (auto d : shape) {
+    if (d < 0)
+      return std::nullopt;
+    if (d == 0)
+      return 0; // an empty tensor, however large the other dimensions
+  }
+  for (auto d : shape) {
+    if (d > max_tensor_elements / n)
+      return std::nullopt;
+    n *= d;
+  }
   return n;
 }
 
@@ -47,6 +65,22 @@ T load(const std::uint8_t *p) {
 template <class T>
 void store(std::uint8_t *p, T v) {
   std::memcpy(p, &v, sizeof v);
+}
+
+/// `v` converted to the integer type I: truncated toward zero like a C++ cast where that is
+/// defined, and saturated (NaN: 0) where a cast would be undefined behaviour. Integers wrap as
+/// C++ (and ONNX Cast) conversions do.
+template <class I, class T>
+I to_integer(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(v))
+      return 0;
+    if (v <= static_cast<T>(std::numeric_limits<I>::min()))
+      return std::numeric_limits<I>::min();
+    if (v >= static_cast<T>(std::numeric_limits<I>::max()))
+      return std::numeric_limits<I>::max();
+  }
+  return static_cast<I>(v);
 }
 
 } // namespace
@@ -90,32 +124,32 @@ constant_data constant_data::of(dtype type, std::span<const T> values) {
       store(p, static_cast<double>(values[i]));
       break;
     case dtype::i8:
-      store(p, static_cast<std::int8_t>(values[i]));
+      store(p, to_integer<std::int8_t>(values[i]));
       break;
     case dtype::u8:
-      store(p, static_cast<std::uint8_t>(values[i]));
+      store(p, to_integer<std::uint8_t>(values[i]));
       break;
     case dtype::boolean:
       store(p, static_cast<std::uint8_t>(values[i] != T{}));
       break;
     case dtype::i16:
-      store(p, static_cast<std::int16_t>(values[i]));
+      store(p, to_integer<std::int16_t>(values[i]));
       break;
     case dtype::u16:
     case dtype::f16: // raw bits
-      store(p, static_cast<std::uint16_t>(values[i]));
+      store(p, to_integer<std::uint16_t>(values[i]));
       break;
     case dtype::i32:
-      store(p, static_cast<std::int32_t>(values[i]));
+      store(p, to_integer<std::int32_t>(values[i]));
       break;
     case dtype::u32:
-      store(p, static_cast<std::uint32_t>(values[i]));
+      store(p, to_integer<std::uint32_t>(values[i]));
       break;
     case dtype::i64:
-      store(p, static_cast<std::int64_t>(values[i]));
+      store(p, to_integer<std::int64_t>(values[i]));
       break;
     case dtype::u64:
-      store(p, static_cast<std::uint64_t>(values[i]));
+      store(p, to_integer<std::uint64_t>(values[i]));
       break;
     }
   }
@@ -134,9 +168,9 @@ std::int64_t constant_data::int_at(std::size_t i) const {
   const auto *p = bytes_.data() + i * size_of(type_);
   switch (type_) {
   case dtype::f32:
-    return static_cast<std::int64_t>(load<float>(p));
+    return to_integer<std::int64_t>(load<float>(p));
   case dtype::f64:
-    return static_cast<std::int64_t>(load<double>(p));
+    return to_integer<std::int64_t>(load<double>(p));
   case dtype::i8:
     return load<std::int8_t>(p);
   case dtype::u8:

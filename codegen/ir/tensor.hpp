@@ -14,8 +14,20 @@ namespace onnx2hpp::codegen::ir {
 
 using shape_t = std::vector<std::int64_t>;
 
-/// Number of elements of a static shape (1 for a scalar).
+/// The largest tensor the generator accepts: 2^31 - 1 elements, and as many bytes for all of a
+/// model's activations together. Every size the generated header computes (arena offsets, element
+/// counts, loop bounds) then fits a 32-bit size_t, as on a Cortex-M.
+inline constexpr std::int64_t max_tensor_elements = (std::int64_t{1} << 31) - 1;
+
+/// The largest constant (weights, folded shape values) the generator holds in memory: 256 MiB.
+inline constexpr std::int64_t max_constant_bytes = std::int64_t{1} << 28;
+
+/// Number of elements of a static shape (1 for a scalar). Precondition: within the bound
+/// (see checked_element_count).
 std::int64_t element_count(const shape_t &shape);
+/// Number of elements of `shape`, or nothing when a dimension is negative or the product exceeds
+/// max_tensor_elements (computed without overflow, whatever the dimensions).
+std::optional<std::int64_t> checked_element_count(const shape_t &shape);
 /// "[1,3,224,224]"
 std::string to_string(const shape_t &shape);
 

@@ -11,6 +11,18 @@ std::vector<std::int64_t> strides_of(const shape_t &shape) {
   return strides;
 }
 
+bool is_permutation(const std::vector<std::int64_t> &perm, std::size_t rank) {
+  if (perm.size() != rank)
+    return false;
+  std::vector<bool> seen(rank, false);
+  for (auto p : perm) {
+    if (p < 0 || p >= static_cast<std::int64_t>(rank) || seen[static_cast<std::size_t>(p)])
+      return false;
+    seen[static_cast<std::size_t>(p)] = true;
+  }
+  return true;
+}
+
 shape_t permute(const shape_t &shape, const std::vector<std::int64_t> &perm) {
   shape_t out(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i)

@@ -11,7 +11,10 @@ namespace onnx2hpp::codegen::ir {
 /// Row-major strides (in elements) of `shape`.
 std::vector<std::int64_t> strides_of(const shape_t &shape);
 
-/// ONNX Transpose of a shape: result[i] = shape[perm[i]].
+/// True if `perm` holds each of 0 .. rank-1 exactly once.
+bool is_permutation(const std::vector<std::int64_t> &perm, std::size_t rank);
+
+/// ONNX Transpose of a shape: result[i] = shape[perm[i]]. Precondition: is_permutation.
 shape_t permute(const shape_t &shape, const std::vector<std::int64_t> &perm);
 
 /// ONNX Transpose of data laid out row-major in `shape`: the result is row-major in

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 #include <optional>
 
 namespace onnx2hpp::codegen::passes {
@@ -16,8 +17,30 @@ namespace {
 
 using ir::op_kind;
 
-std::int64_t normalise_axis(std::int64_t axis, std::size_t rank) {
-  return axis < 0 ? axis + static_cast<std::int64_t>(rank) : axis;
+[[noreturn]] void invalid(const ir::graph &g, const ir::op &o, const std::string &why) {
+  throw error(failure::unreadable_model, fmt::format("{}: {}", where(g, o), why));
+}
+
+/// `axis` of a tensor of rank `rank` as an index in [0, rank); anything else is an invalid model.
+std::int64_t normalise_axis(const ir::graph &g, const ir::op &o, std::int64_t axis,
+                            std::size_t rank) {
+  const auto r = static_cast<std::int64_t>(rank);
+  if (axis < -r || axis >= r)
+    invalid(g, o,
+            fmt::format("axis {} is outside [{}, {}) for a tensor of rank {}", axis, -r, r, r));
+  return axis < 0 ? axis + r : axis;
+}
+
+/// The element count of a folded constant's shape, within the bound of ir::max_constant_bytes.
+std::int64_t constant_elements(const ir::graph &g, const ir::op &o, const ir::shape_t &shape,
+                               ir::dtype type) {
+  auto count = ir::checked_element_count(shape);
+  if (!count || *count * static_cast<std::int64_t>(ir::size_of(type)) > ir::max_constant_bytes)
+    throw error(failure::unsupported_model,
+                fmt::format("{}: its constant result has shape {}, more than the {} bytes "
+                            "onnx2hpp computes for one constant",
+                            where(g, o), ir::to_string(shape), ir::max_constant_bytes));
+  return *count;
 }
 
 /// ir::constant_data from computed values in the output's element type.
@@ -87,22 +110,46 @@ private:
       if (!constant(o.input(1)) || o.input(1) == ir::no_tensor)
         return std::nullopt;
       auto dims = data(o.input(1)).ints();
-      std::int64_t known = 1;
       int unknown = -1;
       for (std::size_t i = 0; i < dims.size(); ++i) {
         if (dims[i] == 0 && i < in.size())
           dims[i] = in[i]; // ONNX: 0 copies the input dimension (allowzero = 0)
+        if (dims[i] < -1 || (dims[i] == -1 && unknown >= 0))
+          invalid(g_, o,
+                  fmt::format("the target shape [{}] is not a shape: dimensions are >= 0, "
+                              "with at most one -1",
+                              fmt::join(data(o.input(1)).ints(), ",")));
         if (dims[i] == -1)
           unknown = static_cast<int>(i);
-        else
-          known *= dims[i];
       }
-      if (unknown >= 0)
-        dims[static_cast<std::size_t>(unknown)] = known == 0 ? 0 : ir::element_count(in) / known;
+      auto total = ir::checked_element_count(in);
+      if (unknown >= 0) {
+        auto rest = dims;
+        rest[static_cast<std::size_t>(unknown)] = 1;
+        auto known = ir::checked_element_count(rest);
+        if (total && known && *known > 0 && *total % *known == 0)
+          dims[static_cast<std::size_t>(unknown)] = *total / *known;
+        else
+          invalid(g_, o,
+                  fmt::format("no -1 makes the target shape [{}] hold the {} elements "
+                              "of its input {}",
+                              fmt::join(data(o.input(1)).ints(), ","), total.value_or(-1),
+                              ir::to_string(in)));
+      }
+      if (ir::checked_element_count(dims) != total)
+        invalid(g_, o,
+                fmt::format("it reshapes {} into {}: the element counts differ", ir::to_string(in),
+                            ir::to_string(dims)));
       return dims;
     }
     case op_kind::flatten: {
-      auto axis = normalise_axis(o.get<ir::axis_attrs>().axis, in.size());
+      // Flatten's axis lies in [-rank, rank]: rank puts everything in the outer dimension.
+      auto axis = o.get<ir::axis_attrs>().axis;
+      const auto rank = static_cast<std::int64_t>(in.size());
+      if (axis < -rank || axis > rank)
+        invalid(g_, o, fmt::format("axis {} is outside [{}, {}]", axis, -rank, rank));
+      if (axis < 0)
+        axis += rank;
       std::int64_t outer = 1, inner = 1;
       for (std::size_t i = 0; i < in.size(); ++i)
         (static_cast<std::int64_t>(i) < axis ? outer : inner) *= in[i];
@@ -113,11 +160,15 @@ private:
       if (!axes)
         return std::nullopt;
       for (auto &a : *axes)
-        a = normalise_axis(a, in.size());
+        a = normalise_axis(g_, o, a, in.size());
       ir::shape_t out;
       for (std::size_t i = 0; i < in.size(); ++i) {
         bool listed =
             std::find(axes->begin(), axes->end(), static_cast<std::int64_t>(i)) != axes->end();
+        if (listed && in[i] != 1)
+          invalid(g_, o,
+                  fmt::format("it squeezes axis {} of {}, which is not of size 1", i,
+                              ir::to_string(in)));
         if (!(axes->empty() ? in[i] == 1 : listed))
           out.push_back(in[i]);
       }
@@ -129,7 +180,7 @@ private:
         return std::nullopt;
       auto rank = in.size() + axes->size();
       for (auto &a : *axes)
-        a = normalise_axis(a, rank);
+        a = normalise_axis(g_, o, a, rank);
       ir::shape_t out;
       std::size_t next = 0;
       for (std::size_t i = 0; i < rank; ++i) {
@@ -159,6 +210,11 @@ private:
                   fmt::format("{}: its output shape depends on values computed at run time; "
                               "onnx2hpp needs static shapes",
                               where(g_, o)));
+    if (in.shape_known &&
+        ir::checked_element_count(in.shape) != ir::checked_element_count(out.shape))
+      invalid(g_, o,
+              fmt::format("it reshapes {} into {}: the element counts differ",
+                          ir::to_string(in.shape), ir::to_string(out.shape)));
     if (o.kind == op_kind::reshape && !constant(o.input(1)))
       return; // the shape operand is still computed; the output shape is known anyway
     o.kind = op_kind::reshape;
@@ -180,8 +236,13 @@ private:
         return std::nullopt;
       out.shape = data(o.input(0)).ints();
       const auto &fill = o.get<ir::fill_attrs>().value;
+      if (fill.size() != 1)
+        invalid(g_, o,
+                fmt::format("its value holds {} elements; ONNX wants exactly one", fill.size()));
+      const auto count = constant_elements(g_, o, out.shape, fill.type());
       std::vector<std::uint8_t> bytes;
-      for (std::int64_t n = 0; n < ir::element_count(out.shape); ++n)
+      bytes.reserve(static_cast<std::size_t>(count) * fill.bytes().size());
+      for (std::int64_t n = 0; n < count; ++n)
         bytes.insert(bytes.end(), fill.bytes().begin(), fill.bytes().end());
       return ir::constant_data(fill.type(), std::move(bytes));
     }
@@ -213,6 +274,10 @@ private:
       return *in.value;
     }
     case op_kind::transpose:
+      if (!ir::is_permutation(o.get<ir::perm_attrs>().perm, in.shape.size()))
+        invalid(g_, o,
+                fmt::format("perm [{}] is not a permutation of the {} axes of its input",
+                            fmt::join(o.get<ir::perm_attrs>().perm, ","), in.shape.size()));
       out.shape = ir::permute(in.shape, o.get<ir::perm_attrs>().perm);
       return ir::transpose(*in.value, in.shape, o.get<ir::perm_attrs>().perm);
     case op_kind::gather:
@@ -234,8 +299,8 @@ private:
   std::optional<ir::constant_data> gather(const ir::op &o, ir::tensor &out) {
     const auto &in = g_.at(o.input(0));
     const auto &idx = g_.at(o.input(1));
-    auto axis =
-        static_cast<std::size_t>(normalise_axis(o.get<ir::axis_attrs>().axis, in.shape.size()));
+    auto axis = static_cast<std::size_t>(
+        normalise_axis(g_, o, o.get<ir::axis_attrs>().axis, in.shape.size()));
     std::int64_t outer = 1, inner = 1;
     for (std::size_t i = 0; i < axis; ++i)
       outer *= in.shape[i];
@@ -245,8 +310,14 @@ private:
     out.shape.insert(out.shape.end(), idx.shape.begin(), idx.shape.end());
     out.shape.insert(out.shape.end(), in.shape.begin() + static_cast<std::ptrdiff_t>(axis) + 1,
                      in.shape.end());
+    constant_elements(g_, o, out.shape, in.type);
     auto element = ir::size_of(in.type);
     auto indices = idx.value->ints();
+    for (auto k : indices)
+      if (k < -in.shape[axis] || k >= in.shape[axis])
+        invalid(g_, o,
+                fmt::format("index {} is outside [{}, {}) of axis {} of {}", k, -in.shape[axis],
+                            in.shape[axis], axis, ir::to_string(in.shape)));
     std::vector<std::uint8_t> bytes;
     const auto &src = in.value->bytes();
     for (std::int64_t o_ = 0; o_ < outer; ++o_)
@@ -262,8 +333,19 @@ private:
 
   std::optional<ir::constant_data> concat(const ir::op &o, ir::tensor &out) {
     const auto &first = g_.at(o.input(0));
-    auto axis =
-        static_cast<std::size_t>(normalise_axis(o.get<ir::axis_attrs>().axis, first.shape.size()));
+    auto axis = static_cast<std::size_t>(
+        normalise_axis(g_, o, o.get<ir::axis_attrs>().axis, first.shape.size()));
+    for (auto id : o.inputs) {
+      const auto &t = g_.at(id);
+      bool fits = t.shape.size() == first.shape.size() && t.type == first.type;
+      for (std::size_t d = 0; fits && d < t.shape.size(); ++d)
+        fits = d == axis || t.shape[d] == first.shape[d];
+      if (!fits)
+        invalid(g_, o,
+                fmt::format("it concatenates {} {} and {} {} along axis {}",
+                            ir::name_of(first.type), ir::to_string(first.shape),
+                            ir::name_of(t.type), ir::to_string(t.shape), axis));
+    }
     std::int64_t outer = 1;
     for (std::size_t i = 0; i < axis; ++i)
       outer *= first.shape[i];
@@ -271,6 +353,7 @@ private:
     out.shape[axis] = 0;
     for (auto id : o.inputs)
       out.shape[axis] += g_.at(id).shape[axis];
+    constant_elements(g_, o, out.shape, first.type);
     std::vector<std::uint8_t> bytes;
     for (std::int64_t n = 0; n < outer; ++n)
       for (auto id : o.inputs) {
@@ -296,13 +379,24 @@ private:
         s.steps = data(o.input(4)).ints();
     }
     auto rank = in.shape.size();
+    if (s.ends.size() != s.starts.size() || (!s.axes.empty() && s.axes.size() != s.starts.size()) ||
+        (!s.steps.empty() && s.steps.size() != s.starts.size()) ||
+        (s.axes.empty() && s.starts.size() > rank))
+      invalid(g_, o,
+              fmt::format("its starts, ends, axes and steps have {}, {}, {} and {} values "
+                          "(for a tensor of rank {})",
+                          s.starts.size(), s.ends.size(), s.axes.size(), s.steps.size(), rank));
     std::vector<std::int64_t> start(rank, 0), step(rank, 1);
+    std::vector<bool> sliced(rank, false);
     out.shape = in.shape;
     for (std::size_t i = 0; i < s.starts.size(); ++i) {
       auto axis = static_cast<std::size_t>(s.axes.empty() ? static_cast<std::int64_t>(i)
-                                                          : normalise_axis(s.axes[i], rank));
+                                                          : normalise_axis(g_, o, s.axes[i], rank));
       auto dim = in.shape[axis];
       auto st = s.steps.empty() ? 1 : s.steps[i];
+      if (st == 0 || sliced[axis])
+        invalid(g_, o, st == 0 ? "a step is 0" : fmt::format("axis {} is sliced twice", axis));
+      sliced[axis] = true;
       auto clamp = [&](std::int64_t v, std::int64_t lo, std::int64_t hi) {
         if (v < 0)
           v += dim;
@@ -310,11 +404,15 @@ private:
       };
       auto b = st > 0 ? clamp(s.starts[i], 0, dim) : clamp(s.starts[i], -1, dim - 1);
       auto e = st > 0 ? clamp(s.ends[i], 0, dim) : clamp(s.ends[i], -1, dim - 1);
-      auto count = st > 0 ? (e - b + st - 1) / st : (b - e - st - 1) / -st;
+      // In 128 bits: the step may be anything from INT64_MIN + 1 to INT64_MAX.
+      const __int128 wide = st;
+      auto count = static_cast<std::int64_t>(st > 0 ? (e - b + wide - 1) / wide
+                                                    : (b - e - wide - 1) / -wide);
       start[axis] = b;
       step[axis] = st;
       out.shape[axis] = std::max<std::int64_t>(0, count);
     }
+    constant_elements(g_, o, out.shape, in.type);
     auto strides = ir::strides_of(in.shape);
     auto element = ir::size_of(in.type);
     std::vector<std::uint8_t> bytes;
@@ -352,7 +450,10 @@ private:
       out.shape[d] = std::max(as[d], bs[d]);
     }
     auto a_strides = ir::strides_of(as), b_strides = ir::strides_of(bs);
-    auto count = ir::element_count(out.shape);
+    auto count = constant_elements(g_, o, out.shape, a.type);
+    if (a.type != b.type)
+      invalid(g_, o,
+              fmt::format("it combines {} and {}", ir::name_of(a.type), ir::name_of(b.type)));
     std::vector<double> reals;
     std::vector<std::int64_t> ints;
     bool floating = ir::is_float(a.type);
@@ -370,13 +471,18 @@ private:
                         : o.kind == op_kind::mul ? x * y
                                                  : x / y);
       } else {
-        std::int64_t x = a.value->int_at(ia), y = b.value->int_at(ib);
+        // In 128 bits, then checked: shape arithmetic that overflows int64 is no shape.
+        const __int128 x = a.value->int_at(ia), y = b.value->int_at(ib);
         if (o.kind == op_kind::div && y == 0)
           return std::nullopt;
-        ints.push_back(o.kind == op_kind::add   ? x + y
-                       : o.kind == op_kind::sub ? x - y
-                       : o.kind == op_kind::mul ? x * y
-                                                : x / y);
+        const __int128 r = o.kind == op_kind::add   ? x + y
+                           : o.kind == op_kind::sub ? x - y
+                           : o.kind == op_kind::mul ? x * y
+                                                    : x / y;
+        if (r > std::numeric_limits<std::int64_t>::max() ||
+            r < std::numeric_limits<std::int64_t>::min())
+          invalid(g_, o, "its integer result overflows int64");
+        ints.push_back(static_cast<std::int64_t>(r));
       }
       for (std::size_t d = rank; d-- > 0;)
         if (++index[d] < out.shape[d])

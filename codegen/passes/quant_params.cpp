@@ -71,6 +71,11 @@ ir::quantization read_quantization(const ir::graph &g, const ir::op &node, ir::t
 
   ir::quantization q;
   for (std::size_t i = 0; i < scales.size(); ++i) {
+    // A bounded range of normal floats: a denormal scale (1e-42) or an extreme one makes the
+    // ratios and products of scales that requantization computes in fp32 (x * w / y, a * b / c)
+    // overflow to inf. In [2^-40, 2^40] (int32 bias: [2^-80, 2^40], a product of two scales)
+    // every such expression stays a normal float.
+    const double least = t.type == ir::dtype::i32 ? 0x1p-80 : 0x1p-40;
     if (!std::isfinite(scales[i]) || scales[i] <= 0.0)
       throw error(failure::invalid_quantization,
                   fmt::format("{}: scale '{}'{} is {}; a quantization scale must be a positive "
@@ -79,6 +84,13 @@ ir::quantization read_quantization(const ir::graph &g, const ir::op &node, ir::t
                               where(g, node), g.at(scale).name,
                               scales.size() > 1 ? fmt::format("[{}]", i) : std::string(),
                               scales[i]));
+    if (scales[i] < least || scales[i] > 0x1p40)
+      throw error(failure::invalid_quantization,
+                  fmt::format("{}: scale '{}'{} is {:g}, outside the range [{:g}, {:g}] onnx2hpp "
+                              "supports (beyond it, requantization ratios overflow float32)",
+                              where(g, node), g.at(scale).name,
+                              scales.size() > 1 ? fmt::format("[{}]", i) : std::string(), scales[i],
+                              least, 0x1p40));
     q.scale.push_back(static_cast<float>(scales[i]));
   }
   if (scales.size() > 1) {

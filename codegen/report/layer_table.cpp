@@ -1,6 +1,8 @@
 #include "report/layer_table.hpp"
 
+#include "diagnostics/printable.hpp"
 #include <algorithm>
+
 #include <fmt/format.h>
 
 namespace onnx2hpp::codegen::report {
@@ -68,9 +70,9 @@ std::vector<layer_row> layer_table(const ir::graph &g) {
   for (const auto &o : g.ops) {
     const auto &out = g.at(o.output());
     layer_row r;
-    r.name = o.name;
+    r.name = printable(o.name); // the model's text: a table row stays one line
     r.op = describe_op(g, o);
-    r.fused = fused_ops(o);
+    r.fused = printable(fused_ops(o));
     r.output_shape =
         fmt::format("{}{}", ir::to_string(out.shape), out.order == ir::layout::nhwc ? " nhwc" : "");
     r.macs = macs_of(g, o);

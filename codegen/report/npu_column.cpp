@@ -1,6 +1,7 @@
 #include "report/npu_column.hpp"
 
 #include "diagnostics/error.hpp"
+#include "diagnostics/printable.hpp"
 
 #include <onnx2hpp/backends/npu/check.hpp>
 #include <onnx2hpp/backends/npu/describe.hpp>
@@ -131,8 +132,8 @@ memory_plan<Capacity> arena_plan(const graph_shape &s, const ir::graph &g) {
         p->last_use[slot] = n;
     p->output[n] = s.node_output[n];
     const auto &o = g.ops[s.node_ops[n]];
-    p->in_place_input[n] = in_place(g, o) && !s.node_inputs[n].empty() ? s.node_inputs[n][0]
-                                                                        : no_node;
+    p->in_place_input[n] =
+        in_place(g, o) && !s.node_inputs[n].empty() ? s.node_inputs[n][0] : no_node;
   }
   // plan_memory walks all Capacity nodes: the unused ones write slot `slots`, which is not in the
   // arena (slots < Capacity), so they add no buffer.
@@ -181,9 +182,8 @@ npu::feature_map feature_map_of(const ir::shape_t &shape) {
 template <class Attrs>
 npu::window2d window_of(const Attrs &a) {
   auto z = [](std::int64_t v) { return static_cast<std::size_t>(v); };
-  return {z(a.kernel[0]),    z(a.kernel[1]), z(a.strides[0]), z(a.strides[1]),
-          z(a.dilations[0]), z(a.dilations[1]), z(a.pads[0]), z(a.pads[1]),
-          z(a.pads[2]),      z(a.pads[3])};
+  return {z(a.kernel[0]),    z(a.kernel[1]), z(a.strides[0]), z(a.strides[1]), z(a.dilations[0]),
+          z(a.dilations[1]), z(a.pads[0]),   z(a.pads[1]),    z(a.pads[2]),    z(a.pads[3])};
 }
 
 bool is_clamp(const ir::activation &a) {
@@ -191,8 +191,8 @@ bool is_clamp(const ir::activation &a) {
 }
 
 /// Extents of `shape` right-aligned to `rank` (leading 1s).
-std::array<std::size_t, npu::elementwise_descriptor::max_rank> aligned_dims(const ir::shape_t &shape,
-                                                                           std::size_t rank) {
+std::array<std::size_t, npu::elementwise_descriptor::max_rank>
+aligned_dims(const ir::shape_t &shape, std::size_t rank) {
   std::array<std::size_t, npu::elementwise_descriptor::max_rank> d{};
   for (std::size_t i = 0; i < rank && i < d.size(); ++i)
     d[i] = i < rank - shape.size() ? 1 : static_cast<std::size_t>(shape[i - (rank - shape.size())]);
@@ -363,10 +363,16 @@ public:
         continue;
       }
       out[i] = {npu::placement::npu, npu::reason::none, layers_[i].kind, c.length,
-                c.tiles.calls(),     c.tiles,           layers_[i].macs,  c.cycles};
+                c.tiles.calls(),     c.tiles,           layers_[i].macs, c.cycles};
       for (std::size_t k = 1; k < c.length; ++k)
-        out[i + k] = {npu::placement::fused, npu::reason::none, layers_[i].kind, 0, 0, {},
-                      layers_[i + k].macs,   0};
+        out[i + k] = {npu::placement::fused,
+                      npu::reason::none,
+                      layers_[i].kind,
+                      0,
+                      0,
+                      {},
+                      layers_[i + k].macs,
+                      0};
       i += c.length;
     }
     return out;
@@ -397,8 +403,7 @@ private:
     return n;
   }
   bool graph_output(std::size_t slot) const {
-    return std::find(s_.output_slots.begin(), s_.output_slots.end(), slot) !=
-           s_.output_slots.end();
+    return std::find(s_.output_slots.begin(), s_.output_slots.end(), slot) != s_.output_slots.end();
   }
   bool wired_to_previous(std::size_t j) const {
     const std::size_t between = s_.node_output[j - 1];
@@ -504,9 +509,8 @@ std::string call_name(npu::call_kind k) {
 } // namespace
 
 std::size_t npu_report::nodes_on_npu() const {
-  return static_cast<std::size_t>(std::count_if(nodes.begin(), nodes.end(), [](const auto &d) {
-    return d.where != npu::placement::cpu;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      nodes.begin(), nodes.end(), [](const auto &d) { return d.where != npu::placement::cpu; }));
 }
 
 std::size_t npu_report::driver_calls() const {
@@ -595,7 +599,8 @@ std::string format_npu_summary(const npu_report &plan, const std::string &prefix
   std::map<std::string, std::vector<std::string>> by_reason;
   for (std::size_t n = 0; n < plan.nodes.size(); ++n)
     if (plan.nodes[n].where == npu::placement::cpu)
-      by_reason[std::string(npu::reason_name(plan.nodes[n].why))].push_back(plan.node_names[n]);
+      by_reason[std::string(npu::reason_name(plan.nodes[n].why))].push_back(
+          printable(plan.node_names[n]));
   for (const auto &[why, names] : by_reason)
     out += fmt::format("{}  CPU ({}): {}\n", prefix, why, fmt::join(names, ", "));
   return out;

@@ -3,12 +3,15 @@
 #include "emit/cpp_text.hpp"
 #include "emit/header.hpp"
 #include "passes/passes.hpp"
+#include "report/layer_table.hpp"
 #include "support/expect_error.hpp"
 #include "support/model_builder.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 using namespace onnx2hpp::codegen;
 using namespace onnx2hpp::codegen::testing;
@@ -21,6 +24,89 @@ TEST_SUITE("emit") {
     CHECK(emit::identifier("0_conv") == "t_0_conv");
     CHECK(emit::identifier("///") == "t_");
     CHECK(emit::identifier("class") == "class_");
+  }
+
+  TEST_CASE("identifiers never spell a macro: all-capital names and the standard lower-case "
+            "macros get a suffix") {
+    CHECK(emit::identifier("NULL") == "NULL_");
+    CHECK(emit::identifier("EOF") == "EOF_");
+    CHECK(emit::identifier("FC_1") == "FC_1_");
+    CHECK(emit::identifier("assert") == "assert_");
+    CHECK(emit::identifier("linux") == "linux_");
+    CHECK(emit::identifier("Conv_0") == "Conv_0");
+    CHECK(emit::identifier("a__b") == "a_b"); // "__" is reserved
+  }
+
+  TEST_CASE("--namespace must be a C++ name") {
+    CHECK_FALSE(emit::namespace_problem("digits"));
+    CHECK_FALSE(emit::namespace_problem("app::models::v2"));
+    CHECK(emit::namespace_problem("int"));
+    CHECK(emit::namespace_problem(""));
+    CHECK(emit::namespace_problem("std"));
+    CHECK(emit::namespace_problem("9lives"));
+    CHECK(emit::namespace_problem("a-b"));
+    CHECK(emit::namespace_problem("a::"));
+    CHECK(emit::namespace_problem("x__y"));
+    CHECK(emit::namespace_problem("_Big"));
+    CHECK(emit::namespace_problem("a\nb"));
+    auto model = lower::lower(passes::run_default_pipeline(small_qdq_cnn().import()));
+    auto [kind, message] = failure_of([&] { emit::emit_header(model, {"int", "0"}); });
+    CHECK(kind == failure::usage);
+    CHECK(contains(message, "keyword"));
+  }
+
+  TEST_CASE("a hostile model's names stay inside their comments and string literals") {
+    auto model = lower::lower(passes::run_default_pipeline(hostile_names_model().import()));
+    auto text = emit::emit_header(model, {"hostile", "0"});
+    emit::check_header_text(text); // printable ASCII, no continuation, only our directives
+    std::istringstream lines(text);
+    std::size_t directives = 0;
+    for (std::string line; std::getline(lines, line);) {
+      CHECK_FALSE(line.starts_with("static const int injected"));
+      CHECK_FALSE(line.starts_with("#error"));
+      CHECK_FALSE(line.starts_with("#define"));
+      CHECK_FALSE(line.starts_with("#include \""));
+      directives += line.starts_with("#") ? 1 : 0;
+    }
+    CHECK(directives == 7); // #pragma once and the six #include <...> the generator writes
+    CHECK(contains(text, "evil\\x0astatic const int injected")); // shown, escaped, in a comment
+    // The conv ("conv\n") declares conv_weights; the max pool named "conv_weights" is renamed.
+    CHECK(contains(text, "inline constexpr char conv_weights[]"));
+    CHECK(contains(text, "using conv_weights_2_t = onnx2hpp::max_pool2d"));
+    CHECK(contains(text, "using NULL__t = onnx2hpp::dense")); // NULL is a macro: NULL_
+    // The report: one line per node, whatever the names hold.
+    auto table = report::format_table(report::layer_table(model.graph));
+    CHECK(std::count(table.begin(), table.end(), '\n') == model.graph.ops.size() + 2);
+    CHECK_FALSE(contains(table, "\x1b"));
+  }
+
+  TEST_CASE("the header check refuses what the generator never writes") {
+    auto refused = [](const std::string &text) {
+      return failure_of([&] { emit::check_header_text(text); }).first == failure::internal;
+    };
+    CHECK_NOTHROW(emit::check_header_text("#pragma once\n#include <array>\n// fine\nint x;\n"));
+    CHECK(refused("// a\n#include \"/etc/passwd\"\n"));
+    CHECK(refused("#define X 1\n"));
+    CHECK(refused("// comment \\\nint spliced;\n"));
+    CHECK(refused("int x; // \x1b[31m\n"));
+    CHECK(refused("int x; // caf\xc3\xa9\n"));
+  }
+
+  TEST_CASE("-o may not destroy the model, its data or a special file") {
+    temp_dir dir;
+    auto model = dir / "m.onnx";
+    write_file(model, "x");
+    std::filesystem::create_symlink(model, dir / "link.hpp");
+    CHECK(failure_of([&] { emit::check_output_path(model, {model}); }).first == failure::usage);
+    CHECK(failure_of([&] { emit::check_output_path(dir / "link.hpp", {model}); }).first ==
+          failure::usage);
+    CHECK(failure_of([&] { emit::check_output_path("/dev/null", {model}); }).first ==
+          failure::usage);
+    CHECK(failure_of([&] { emit::check_output_path(dir.path(), {model}); }).first ==
+          failure::usage);
+    emit::check_output_path(dir / "new.hpp", {model}); // a new file is fine
+    write_file(dir / "old.hpp", "// old header");
+    emit::check_output_path(dir / "old.hpp", {model}); // and so is an old header
   }
 
   TEST_CASE("float literals read back exactly and always look like floats") {
@@ -43,6 +129,9 @@ TEST_SUITE("emit") {
 
   TEST_CASE("string literals of names escape quotes, backslashes and control characters") {
     CHECK(emit::string_literal("a\"b\\c\n1") == R"("a\"b\\c\0121")");
+    // Bytes >= 0x80 (invalid UTF-8 warns in some compilers, U+202E reorders text) and '?'
+    // (trigraphs) are escaped too.
+    CHECK(emit::string_literal("\xe2\x80\xae?\?/") == R"("\342\200\256\077\077/")");
   }
 
   TEST_CASE("the header has the comment block, constants, layers, graph and I/O metadata") {
@@ -84,7 +173,8 @@ TEST_SUITE("emit") {
     CHECK(has(text, "// simd packs:"));
     // conv 3x3, 1 -> 2 channels: K = 9 -> 3 groups of 4 k, one block of 16 channels: 192 bytes
     CHECK(has(text, "alignas(64) inline constexpr char conv_pack_weights[] ="));
-    CHECK(has(text, "alignas(64) inline constexpr std::array<std::int32_t, 16> conv_pack_offsets{"));
+    CHECK(
+        has(text, "alignas(64) inline constexpr std::array<std::int32_t, 16> conv_pack_offsets{"));
     CHECK(has(text, "inline constexpr onnx2hpp::simd::packed<conv_t> conv_packed{\n"
                     "    conv, onnx2hpp::simd::gemm_pack_view{{onnx2hpp::from_bytes, "
                     "conv_pack_weights}, conv_pack_offsets}};"));
@@ -139,5 +229,17 @@ TEST_SUITE("emit") {
         failure_of([&] { emit::write_atomically(dir / "missing" / "b.hpp", "x"); });
     CHECK(kind == failure::output_failed);
     CHECK(contains(message, "cannot write"));
+  }
+
+  TEST_CASE("a read-only folder is reported as such, not as a missing file") {
+    if (::geteuid() == 0)
+      return; // root writes anywhere; the CLI case covers the message
+    temp_dir dir;
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read |
+                                                 std::filesystem::perms::owner_exec);
+    auto [kind, message] = failure_of([&] { emit::write_atomically(dir / "b.hpp", "x"); });
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
+    CHECK(kind == failure::output_failed);
+    CHECK(contains(message, "Permission denied"));
   }
 }

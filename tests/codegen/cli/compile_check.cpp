@@ -4,11 +4,33 @@
 
 #include "good.hpp"
 #include "hand_checked.hpp"
+#include "hostile_names.hpp"
 #include "op_zoo.hpp"
+#include "support/hostile_names.hpp"
 
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <string_view>
+
+// hostile_names: small_qdq_cnn() with hostile node, value, graph and producer names. That this
+// file compiles at all (no injected #include, #error or static initializer) is half the test; the
+// names come back byte for byte, and the network computes exactly what `small` computes.
+static_assert(std::string_view(hostile_names::input_info[0].name) ==
+              std::string("input") + std::string(onnx2hpp::codegen::testing::hostile_value_suffix));
+static_assert(hostile_names::graph_type::total_macs == small::graph_type::total_macs);
+constexpr bool node_names_come_back() {
+  for (const auto &node : hostile_names::node_info) {
+    bool known = false;
+    for (auto name : onnx2hpp::codegen::testing::hostile_node_names)
+      known = known || std::string_view(node.node).starts_with(name); // "<name>:to_nchw" too
+    if (!known)
+      return false;
+  }
+  return true;
+}
+static_assert(node_names_come_back());
 
 // small_qdq_cnn(): conv 3x3 with 2 output channels on 4x4 (288 MACs), dense 8 -> 3 (24 MACs).
 static_assert(small::graph_type::total_macs == 4 * 4 * 2 * 9 + 3 * 8);
@@ -30,6 +52,18 @@ int main() {
     onnx2hpp::dequantize_to_onnx(small::output_info[0], out.data(), y.data());
     for (float v : y)
       failures += std::isfinite(v) ? 0 : 1;
+  }
+  {
+    std::array<std::int8_t, 16> q{};
+    for (std::size_t i = 0; i < q.size(); ++i)
+      q[i] = static_cast<std::int8_t>(static_cast<int>(i * 37 % 256) - 128);
+    std::array<std::int8_t, 3> expected{}, got{};
+    small::graph.run(q.data(), expected.data());
+    hostile_names::graph.run(q.data(), got.data());
+    if (got != expected) {
+      std::printf("hostile_names: the renamed model computes something else\n");
+      ++failures;
+    }
   }
   {
     const std::array<float, 2> x{1.0f, 2.0f};

@@ -5,9 +5,236 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <limits>
+#include <sys/stat.h>
 
 using namespace onnx2hpp::codegen::testing;
 using TP = onnx::TensorProto;
+
+namespace {
+
+/// Leaves the graph outputs' dimensions to shape inference (as many exporters do): each output
+/// keeps only its rank.
+model_builder undeclared_outputs(model_builder m, int rank) {
+  for (auto &out : *m.proto().mutable_graph()->mutable_output()) {
+    auto *shape = out.mutable_type()->mutable_tensor_type()->mutable_shape();
+    shape->clear_dim();
+    for (int i = 0; i < rank; ++i)
+      shape->add_dim();
+  }
+  return m;
+}
+
+/// x [1, C, H, W] -> Q/DQ -> Conv (weights [O, C/group, k, k], per tensor) -> Q/DQ, with `tweak`
+/// applied to the Conv node: the frame of the bad-attribute cases.
+model_builder conv_model(const std::function<void(onnx::NodeProto &)> &tweak,
+                         dims_t in = {1, 4, 6, 6}, dims_t w = {4, 4, 3, 3},
+                         float out_scale = 0.2f) {
+  model_builder m;
+  auto x = m.input("x", TP::FLOAT, in);
+  auto q = m.dequantize(m.quantize(x, 0.1f, 0, true), 0.1f, 0, true);
+  std::vector<int> values(static_cast<std::size_t>(w[0] * w[1] * w[2] * w[3]), 1);
+  auto wd = m.dequantize_weights("w", w, values, {0.01f});
+  auto &conv = m.node("Conv", {q, wd}, "conv");
+  model_builder::attr(conv, "kernel_shape", dims_t{w[2], w[3]});
+  tweak(conv);
+  auto y = m.dequantize(m.quantize(conv.output(0), out_scale, 0, true), out_scale, 0, true);
+  m.output(y, TP::FLOAT, {});
+  return undeclared_outputs(std::move(m), 4);
+}
+
+/// x -> Q/DQ -> one node of `op` (attributes by `tweak`, extra constant inputs `extra`) -> Q/DQ.
+model_builder one_op(const std::string &op, dims_t in,
+                     const std::function<void(model_builder &, onnx::NodeProto &)> &tweak,
+                     std::vector<std::string> extra = {}) {
+  model_builder m;
+  auto x = m.input("x", TP::FLOAT, in);
+  auto q = m.dequantize(m.quantize(x, 0.1f, 0, true), 0.1f, 0, true);
+  std::vector<std::string> inputs{q};
+  inputs.insert(inputs.end(), extra.begin(), extra.end());
+  auto &node = m.node(op, inputs, "op");
+  tweak(m, node);
+  m.output(m.dequantize(m.quantize(node.output(0), 0.1f, 0, true), 0.1f, 0, true), TP::FLOAT, {});
+  return undeclared_outputs(std::move(m), static_cast<int>(in.size()));
+}
+
+/// The external-data model with `location`, `offset` and `length` as given ("" = absent).
+model_builder external(const std::string &location, const std::string &offset = "",
+                       const std::string &length = "") {
+  auto m = external_data_model();
+  auto *w = m.proto().mutable_graph()->mutable_initializer(0);
+  w->clear_external_data();
+  auto entry = [&](const char *key, const std::string &value) {
+    if (value.empty())
+      return;
+    auto *e = w->add_external_data();
+    e->set_key(key);
+    e->set_value(value);
+  };
+  entry("location", location);
+  entry("offset", offset);
+  entry("length", length);
+  return m;
+}
+
+/// Writes the hostile-input models of the CLI cases (issue: hostile models) into `dir`.
+void hostile_fixtures(const std::filesystem::path &dir) {
+  namespace fs = std::filesystem;
+  // -- external data ---------------------------------------------------------------------------
+  auto ext = dir / "ext";
+  fs::create_directories(ext / "data");
+  fs::create_directories(dir / "outside");
+  write_file(dir / "outside" / "secret.bin", std::string(8, 'S'));
+  write_file(ext / "weights.bin", std::string(8, '\0'));
+  std::error_code ec;
+  fs::remove(ext / "link.bin", ec);
+  fs::create_symlink("../outside/secret.bin", ext / "link.bin");
+  fs::remove(ext / "linked_dir", ec);
+  fs::create_directory_symlink("../outside", ext / "linked_dir");
+  fs::remove(ext / "fifo.bin", ec);
+  ::mkfifo((ext / "fifo.bin").c_str(), 0600);
+  external("link.bin").save(ext / "symlink_file.onnx");
+  external("linked_dir/secret.bin").save(ext / "symlink_folder.onnx");
+  external("fifo.bin").save(ext / "fifo.onnx");
+  external("data").save(ext / "directory.onnx");
+  external("weights.bin", "abc").save(ext / "offset_text.onnx");
+  external("weights.bin", "99999999999999999999").save(ext / "offset_huge.onnx");
+  external("weights.bin", "4611686018427387904", "4611686018427387904")
+      .save(ext / "offset_overflow.onnx");
+  external("weights.bin", "0", "-5").save(ext / "length_negative.onnx");
+  {
+    // small_qdq_cnn() with its first int8 initializer in an external file: converts, and -o may
+    // not name that file.
+    auto m = small_qdq_cnn();
+    for (auto &t : *m.proto().mutable_graph()->mutable_initializer())
+      if (t.data_type() == TP::INT8 && t.dims_size() > 0) {
+        write_file(ext / "cnn_weights.bin", t.raw_data());
+        t.clear_raw_data();
+        t.set_data_location(TP::EXTERNAL);
+        auto *e = t.add_external_data();
+        e->set_key("location");
+        e->set_value("cnn_weights.bin");
+        break;
+      }
+    m.save(ext / "cnn.onnx");
+  }
+
+  // -- tensors libonnx would read unchecked ------------------------------------------------------
+  {
+    auto m = small_qdq_cnn();
+    auto *w = m.proto().mutable_graph()->mutable_initializer(0);
+    w->mutable_raw_data()->pop_back(); // no longer a multiple of the element size
+    m.save(dir / "raw_data_length.onnx");
+  }
+  {
+    auto m = small_qdq_cnn();
+    m.proto().mutable_graph()->clear_output();
+    m.save(dir / "no_outputs.onnx");
+  }
+  {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 4});
+    auto *big = m.proto().mutable_graph()->add_initializer();
+    big->set_name("big");
+    big->set_data_type(TP::INT8);
+    big->add_dims(std::int64_t{1} << 40);
+    big->add_dims(std::int64_t{1} << 40);
+    auto q = m.dequantize(m.quantize(x, 0.1f, 0, true), 0.1f, 0, true);
+    m.node("Add", {q, "big"}, "add");
+    m.output(m.dequantize(m.quantize(model_builder::out("add"), 0.1f, 0, true), 0.1f, 0, true),
+             TP::FLOAT, {});
+    undeclared_outputs(std::move(m), 2).save(dir / "huge_initializer.onnx");
+  }
+  // -- window attributes -------------------------------------------------------------------------
+  conv_model([](auto &n) {
+    model_builder::attr(n, "strides", dims_t{0, 0});
+  }).save(dir / "conv_strides_zero.onnx");
+  conv_model([](auto &n) {
+    model_builder::attr(n, "group", std::int64_t{0});
+  }).save(dir / "conv_group_zero.onnx");
+  conv_model([](auto &n) {
+    model_builder::attr(n, "group", std::int64_t{-3});
+  }).save(dir / "conv_group_negative.onnx");
+  conv_model([](auto &n) {
+    model_builder::attr(n, "group", std::int64_t{1} << 40);
+  }).save(dir / "conv_group_huge.onnx");
+  conv_model([](auto &n) { model_builder::attr(n, "group", std::int64_t{3}); }, {1, 6, 6, 6},
+             {4, 2, 3, 3})
+      .save(dir / "conv_group_not_dividing.onnx");
+  one_op("MaxPool", {1, 4, 6, 6}, [](auto &, auto &n) {
+    model_builder::attr(n, "kernel_shape", dims_t{0, 0});
+  }).save(dir / "maxpool_kernel_zero.onnx");
+  // -- axes and permutations ---------------------------------------------------------------------
+  one_op("Transpose", {1, 4, 6, 6}, [](auto &, auto &n) {
+    model_builder::attr(n, "perm", dims_t{0, 1, 2, std::int64_t{1} << 32});
+  }).save(dir / "transpose_perm_huge.onnx");
+  one_op("Concat", {1, 4, 6, 6}, [](auto &, auto &n) {
+    model_builder::attr(n, "axis", std::int64_t{294});
+  }).save(dir / "concat_axis_out_of_range.onnx");
+  {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 4, 6, 6});
+    auto q = m.dequantize(m.quantize(x, 0.1f, 0, true), 0.1f, 0, true);
+    m.node("Reshape", {q, m.int64s("shape", {2}, {1, 100})}, "reshape");
+    m.output(m.dequantize(m.quantize(model_builder::out("reshape"), 0.1f, 0, true), 0.1f, 0, true),
+             TP::FLOAT, {1, 100});
+    m.save(dir / "reshape_count.onnx");
+  }
+  // -- sizes -------------------------------------------------------------------------------------
+  {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 1});
+    auto &fill =
+        m.node("ConstantOfShape",
+               {m.int64s("shape", {1}, {std::numeric_limits<std::int64_t>::max()})}, "fill");
+    auto q = m.dequantize(m.quantize(x, 0.1f, 0, true), 0.1f, 0, true);
+    m.node("Add", {q, fill.output(0)}, "add");
+    m.output(m.dequantize(m.quantize(model_builder::out("add"), 0.1f, 0, true), 0.1f, 0, true),
+             TP::FLOAT, {});
+    undeclared_outputs(std::move(m), 2).save(dir / "constant_of_shape_huge.onnx");
+  }
+  undeclared_outputs(qdq_around("Relu", {std::int64_t{1} << 31, std::int64_t{1} << 31}, {}), 2)
+      .save(dir / "input_dims_huge.onnx");
+  // -- quantization values -----------------------------------------------------------------------
+  {
+    auto m = qdq_around("Relu", {1, 4}, {1, 4});
+    // The first zero point initializer (uint8) gets 300 in int32_data, where narrow types live.
+    for (auto &t : *m.proto().mutable_graph()->mutable_initializer())
+      if (t.data_type() == TP::UINT8) {
+        t.clear_raw_data();
+        t.add_int32_data(300);
+        break;
+      }
+    m.save(dir / "zero_point_out_of_range.onnx");
+  }
+  {
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 4});
+    auto q = m.quantize(x, 0.1f, 0, true); // int8
+    auto &dq = m.node("DequantizeLinear", {q, m.floats("s", {}, {0.1f}), m.uint8s("z", {}, {0})},
+                      "dq_mixed");
+    m.node("Relu", {dq.output(0)}, "relu");
+    m.output(m.dequantize(m.quantize(model_builder::out("relu"), 0.1f, 0, true), 0.1f, 0, true),
+             TP::FLOAT, {1, 4});
+    m.save(dir / "dequantize_type_mismatch.onnx");
+  }
+  conv_model([](auto &) {}, {1, 4, 6, 6}, {4, 4, 3, 3}).save(dir / "conv_ok.onnx");
+  {
+    auto m = qdq_around("Relu", {1, 4}, {1, 4});
+    m.proto()
+        .mutable_graph()
+        ->mutable_input(0)
+        ->mutable_type()
+        ->mutable_tensor_type()
+        ->clear_shape();
+    m.save(dir / "input_no_shape.onnx");
+  }
+  conv_model([](auto &) {}, {1, 4, 6, 6}, {4, 4, 3, 3}, 1e-42f)
+      .save(dir / "output_scale_denormal.onnx");
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
   if (argc != 2) {
@@ -19,6 +246,8 @@ int main(int argc, char **argv) {
 
   auto good = small_qdq_cnn();
   good.save(dir / "good.onnx");
+  hostile_names_model().save(dir / "hostile_names.onnx");
+  hostile_fixtures(dir);
 
   std::string bytes;
   good.proto().SerializeToString(&bytes);

@@ -1,5 +1,7 @@
 #include "support/model_builder.hpp"
 
+#include "support/hostile_names.hpp"
+
 #include "import/to_ir.hpp"
 
 #include <cstring>
@@ -249,6 +251,47 @@ temp_dir::~temp_dir() {
 void write_file(const std::filesystem::path &path, const std::string &bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
+}
+
+model_builder hostile_names_model() {
+  auto m = small_qdq_cnn();
+  auto &model = m.proto();
+  auto rename = [](std::string &name) {
+    if (!name.empty())
+      name += hostile_value_suffix;
+  };
+  auto *g = model.mutable_graph();
+  for (auto &v : *g->mutable_input())
+    rename(*v.mutable_name());
+  for (auto &v : *g->mutable_output())
+    rename(*v.mutable_name());
+  for (auto &v : *g->mutable_value_info())
+    rename(*v.mutable_name());
+  for (auto &t : *g->mutable_initializer())
+    rename(*t.mutable_name());
+  for (int i = 0; i < g->node_size(); ++i) {
+    auto &node = *g->mutable_node(i);
+    for (auto &name : *node.mutable_input())
+      rename(name);
+    for (auto &name : *node.mutable_output())
+      rename(name);
+    // The layers get the colliding names (conv and conv_weights, which conv's weights would
+    // declare), the macros and the directive; the other nodes the rest in turn.
+    const auto &type = node.op_type();
+    const std::size_t pick = type == "Conv"      ? 0
+                             : type == "MaxPool" ? 1
+                             : type == "Flatten" ? 2
+                             : type == "Gemm"    ? 3
+                                                 : 4 + static_cast<std::size_t>(i) % 4;
+    node.set_name(std::string(hostile_node_names[pick]));
+    node.set_doc_string("doc\n#error injected");
+  }
+  g->set_name("graph\n#error injected");
+  g->set_doc_string("doc\n#error injected");
+  model.set_producer_name(std::string(hostile_producer));
+  model.set_producer_version("1.0\\");
+  model.set_doc_string("doc\n#error injected");
+  return m;
 }
 
 model_builder small_qdq_cnn() {

@@ -116,6 +116,10 @@ model_builder op_zoo_model();
 /// "weights.bin" (not written) -> Q -> DQ -> output.
 model_builder external_data_model();
 
+/// small_qdq_cnn() with every node, value, graph and producer name replaced by a hostile one
+/// (hostile_names.hpp): it must convert, compile and compute exactly as small_qdq_cnn().
+model_builder hostile_names_model();
+
 /// x -> Q -> DQ -> `op` (node "op") -> Q -> DQ -> output, uint8 with zero point 0; the first
 /// Q/DQ pair has scale `scale`, the last 0.1.
 model_builder qdq_around(const std::string &op, const dims_t &in, const dims_t &out,
