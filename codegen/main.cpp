@@ -30,7 +30,8 @@ constexpr const char *exit_codes = R"(Exit codes:
   0  success
   1  internal error (a bug in onnx2hpp; please report it with the model)
   2  bad command line
-  3  the model cannot be read: missing, truncated or not ONNX, external data not found
+  3  the model cannot be read or is not valid ONNX: missing, truncated, not a regular file,
+     external data not found or outside the model's folder, attribute values out of range
   4  the model is valid ONNX but not supported: operators, float (unquantized) model,
      dynamic input shapes without --input-shape
   5  inconsistent quantization parameters: zero scale, per-channel length/axis mismatch, ...

@@ -66,9 +66,12 @@ std::vector<std::uint8_t> from_field(const Field &field, ir::dtype type) {
 
 ir::constant_data constant_from_proto(const onnx::TensorProto &t, const std::string &where) {
   auto type = require_dtype(t.data_type(), where);
-  std::int64_t count = 1;
-  for (auto d : t.dims())
-    count *= d;
+  // validate_proto checked the dims already; checked again here, where the count is used.
+  auto count = ir::checked_element_count(ir::shape_t(t.dims().begin(), t.dims().end()));
+  if (!count)
+    throw error(failure::unsupported_model,
+                fmt::format("{} has shape [{}], beyond the tensor size onnx2hpp accepts", where,
+                            fmt::join(t.dims(), ",")));
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     throw error(failure::internal, fmt::format("{}: external data was not loaded", where));
 
@@ -96,7 +99,7 @@ ir::constant_data constant_from_proto(const onnx::TensorProto &t, const std::str
       break;
     }
   }
-  auto expected = static_cast<std::size_t>(count) * ir::size_of(type);
+  auto expected = static_cast<std::size_t>(*count) * ir::size_of(type);
   if (bytes.size() != expected)
     throw error(failure::unreadable_model,
                 fmt::format("{} holds {} bytes of data but its shape [{}] of {} needs {}: the "

@@ -10,6 +10,7 @@
 // pass is idempotent. A channel shuffle (Reshape to 5-D, Transpose, Reshape back) becomes a
 // transpose of each pixel's channels (see `channel_shuffle`).
 
+#include "diagnostics/error.hpp"
 #include "ir/transpose.hpp"
 #include "passes/passes.hpp"
 
@@ -22,9 +23,11 @@ namespace {
 
 using ir::op_kind;
 
-/// Where NCHW axis `a` lives in NHWC.
+/// Where NCHW axis `a` (in [-4, 4): the importer checked it) lives in NHWC.
 std::int64_t nhwc_axis(std::int64_t a) {
   constexpr std::array<std::int64_t, 4> position{0, 3, 1, 2};
+  if (a < -4 || a >= 4)
+    throw error(failure::internal, fmt::format("to_nhwc: axis {} of a 4-D tensor", a));
   return position[static_cast<std::size_t>(a < 0 ? a + 4 : a)];
 }
 
