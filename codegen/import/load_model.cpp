@@ -362,7 +362,14 @@ void infer_shapes(onnx::ModelProto &model, bool strict, std::vector<std::string>
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
     return;
   }
+  // Shapes declared in the file were computed by the exporter's rule; as onnxruntime does, the
+  // twin's inference decides (with a warning where they differ).
   auto twin = model;
+  twin.mutable_graph()->clear_value_info();
+  for (auto &out : *twin.mutable_graph()->mutable_output())
+    if (out.type().tensor_type().has_shape())
+      for (auto &d : *out.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim())
+        d.clear_dim_value();
   bool rewritten = false;
   for (int pass = 0; pass < model.graph().node_size(); ++pass) {
     auto probe = twin;
@@ -436,13 +443,6 @@ void infer_shapes(onnx::ModelProto &model, bool strict, std::vector<std::string>
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
     return;
   }
-  // Shapes declared in the file were computed by the exporter's rule; as onnxruntime does, the
-  // twin's inference decides (with a warning where they differ).
-  twin.mutable_graph()->clear_value_info();
-  for (auto &out : *twin.mutable_graph()->mutable_output())
-    if (out.type().tensor_type().has_shape())
-      for (auto &d : *out.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim())
-        d.clear_dim_value();
   onnx::shape_inference::InferShapes(twin, onnx::OpSchemaRegistry::Instance(), options);
   *model.mutable_graph()->mutable_value_info() = twin.graph().value_info();
   for (int i = 0; i < model.graph().output_size(); ++i) {
