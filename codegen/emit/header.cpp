@@ -711,6 +711,11 @@ private:
     std::vector<std::string> ranges;
     for (std::size_t i = 0; i < a.axes.size(); ++i) {
       const std::int64_t step = i < a.steps.size() ? a.steps[i] : 1;
+      if (step == 0 || step == std::numeric_limits<std::int64_t>::min() || i >= a.starts.size() ||
+          i >= a.ends.size())
+        unsupported(o, fmt::format("slice {} has step {} or lacks its start or end: ONNX wants a "
+                                   "non-zero step (and onnx2hpp one above INT64_MIN)",
+                                   i, step));
       // INT64_MIN is not a literal in C++: spell the extremes by name.
       auto literal = [](std::int64_t v) {
         if (v == std::numeric_limits<std::int64_t>::max())

@@ -18,6 +18,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -25,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace onnx2hpp::codegen::importer {
@@ -193,8 +195,8 @@ std::vector<fs::path> load_external_data(onnx::ModelProto &model, const fs::path
                               what, printable(location), file.string(), ec.message()));
     if (real_folder.empty() || !is_inside(real_file, real_folder))
       throw error(failure::unreadable_model,
-                  fmt::format("{} stores its data at '{}', which resolves (through a symbolic "
-                              "link) to '{}', outside the model's folder '{}'",
+                  fmt::format("{} stores its data at '{}', which resolves (symbolic links "
+                              "followed) to '{}': not a file inside the model's folder '{}'",
                               what, printable(location), real_file.string(), real_folder.string()));
     auto bytes = read_regular_file(
         real_file,
@@ -458,6 +460,131 @@ void infer_shapes(onnx::ModelProto &model, bool strict, std::vector<std::string>
   }
 }
 
+/// ONNX's checker, then shape inference (the parts of libonnx that read the whole model).
+void check_and_infer(onnx::ModelProto &model, bool known, const fs::path &path,
+                     std::vector<std::string> &warnings) {
+  if (known) {
+    try {
+      onnx::checker::check_model(model);
+    } catch (const std::exception &e) {
+      throw error(failure::unreadable_model,
+                  fmt::format("'{}' is not a valid ONNX model; ONNX's checker says: {}",
+                              path.string(), e.what()));
+    }
+  }
+  try {
+    infer_shapes(model, known, warnings);
+  } catch (const std::exception &e) {
+    if (known)
+      throw error(failure::unreadable_model,
+                  fmt::format("'{}' is not a valid ONNX model; ONNX's shape inference says: {}",
+                              path.string(), e.what()));
+    warnings.push_back(fmt::format("ONNX shape inference failed: {}", e.what()));
+  }
+}
+
+/// Runs `work` on `model` in a forked child process and takes the model and warnings back from
+/// it. libonnx's checker and shape inference trust their input beyond what validate_proto can
+/// establish beforehand (a Conv fed a 2-D tensor makes 1.12's shape inference read past the
+/// input's dimensions): a crash, a hang or a runaway there ends the child, and the parent reports
+/// an invalid model instead of dying with it. An `error` thrown in the child is rethrown here.
+template <class Work>
+void in_child_process(const fs::path &path, onnx::ModelProto &model,
+                      std::vector<std::string> &warnings, Work work) {
+  int fds[2];
+  if (::pipe(fds) != 0)
+    throw error(failure::internal, fmt::format("pipe: {}", std::strerror(errno)));
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0)
+    throw error(failure::internal, fmt::format("fork: {}", std::strerror(errno)));
+  if (child == 0) {
+    ::close(fds[0]);
+    ::alarm(600); // a hang ends here
+    std::string reply;
+    auto put_u32 = [&](std::uint32_t v) { reply.append(reinterpret_cast<const char *>(&v), 4); };
+    try {
+      std::vector<std::string> w;
+      work(model, w);
+      reply = std::string(1, '\0');
+      put_u32(static_cast<std::uint32_t>(w.size()));
+      for (const auto &text : w) {
+        put_u32(static_cast<std::uint32_t>(text.size()));
+        reply += text;
+      }
+      std::string bytes;
+      model.SerializeToString(&bytes);
+      reply += bytes;
+    } catch (const error &e) {
+      reply = std::string(1, '\1');
+      put_u32(static_cast<std::uint32_t>(e.exit_code()));
+      reply += e.what();
+    } catch (const std::exception &e) {
+      reply = std::string(1, '\1');
+      put_u32(static_cast<std::uint32_t>(failure::unreadable_model));
+      reply += fmt::format("'{}': ONNX's checker or shape inference failed: {}", path.string(),
+                           e.what());
+    }
+    for (std::size_t done = 0; done < reply.size();) {
+      auto n = ::write(fds[1], reply.data() + done, reply.size() - done);
+      if (n <= 0 && errno != EINTR)
+        ::_exit(3);
+      done += n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    ::_exit(0); // no destructors, no atexit: the parent owns everything
+  }
+  ::close(fds[1]);
+  std::string reply;
+  char buffer[1 << 16];
+  for (;;) {
+    auto n = ::read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || reply.empty())
+    throw error(failure::unreadable_model,
+                fmt::format("'{}' is not a valid ONNX model: ONNX's checker or shape inference "
+                            "{} on it (libonnx trusts its input; onnx2hpp runs it in a separate "
+                            "process). Check the model with onnx.checker and "
+                            "onnx.shape_inference",
+                            path.string(),
+                            WIFSIGNALED(status)
+                                ? fmt::format("crashed (signal {})", WTERMSIG(status))
+                                : std::string("failed")));
+  std::size_t at = 1;
+  auto get_u32 = [&] {
+    std::uint32_t v = 0;
+    if (at + 4 > reply.size())
+      throw error(failure::internal, "short reply from the shape-inference process");
+    std::memcpy(&v, reply.data() + at, 4);
+    at += 4;
+    return v;
+  };
+  if (reply[0] == 1) {
+    auto kind = static_cast<failure>(get_u32());
+    throw error(kind, reply.substr(at));
+  }
+  auto count = get_u32();
+  for (std::uint32_t k = 0; k < count; ++k) {
+    auto length = get_u32();
+    if (at + length > reply.size())
+      throw error(failure::internal, "short reply from the shape-inference process");
+    warnings.push_back(reply.substr(at, length));
+    at += length;
+  }
+  onnx::ModelProto inferred;
+  if (!inferred.ParseFromArray(reply.data() + at, static_cast<int>(reply.size() - at)))
+    throw error(failure::internal, "the shape-inference process returned no model");
+  model = std::move(inferred);
+}
+
 } // namespace
 
 loaded_model load_model_proto(onnx::ModelProto proto, const fs::path &path,
@@ -476,24 +603,10 @@ loaded_model load_model_proto(onnx::ModelProto proto, const fs::path &path,
   apply_input_shapes(model, options, path); // before the checker, which wants input shapes
 
   bool known = onnx_library_knows(model, out.warnings);
-  if (known) {
-    try {
-      onnx::checker::check_model(model);
-    } catch (const std::exception &e) {
-      throw error(failure::unreadable_model,
-                  fmt::format("'{}' is not a valid ONNX model; ONNX's checker says: {}",
-                              path.string(), e.what()));
-    }
-  }
-  try {
-    infer_shapes(model, known, out.warnings);
-  } catch (const std::exception &e) {
-    if (known)
-      throw error(failure::unreadable_model,
-                  fmt::format("'{}' is not a valid ONNX model; ONNX's shape inference says: {}",
-                              path.string(), e.what()));
-    out.warnings.push_back(fmt::format("ONNX shape inference failed: {}", e.what()));
-  }
+  in_child_process(path, model, out.warnings,
+                   [&](onnx::ModelProto &m, std::vector<std::string> &w) {
+                     check_and_infer(m, known, path, w);
+                   });
   return out;
 }
 

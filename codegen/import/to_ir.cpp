@@ -7,6 +7,8 @@
 #include "import/supported_ops.hpp"
 #include "ir/transpose.hpp"
 
+#include <onnx2hpp/layers/pooling.hpp>
+
 #include <array>
 #include <cmath>
 #include <fmt/format.h>
@@ -65,6 +67,11 @@ public:
         throw error(
             failure::unreadable_model,
             fmt::format("'{}': graph output '{}' is produced by no node", path(), out.name()));
+      if (graph_.at(it->second).is_constant())
+        throw error(failure::unsupported_model,
+                    fmt::format("'{}': graph output '{}' is a constant (an initializer or a "
+                                "Constant's value); onnx2hpp computes outputs from the inputs",
+                                path(), out.name()));
       graph_.outputs.push_back(it->second);
     }
     return std::move(graph_);
@@ -125,6 +132,8 @@ private:
   }
 
   const ir::tensor &input_tensor(const onnx::NodeProto &node, int index) {
+    if (index >= node.input_size() || node.input(index).empty())
+      unsupported(node, fmt::format("its input {} is missing", index));
     const auto &t = graph_.at(lookup(node.input(index), node));
     if (!t.shape_known)
       unsupported(node, fmt::format("the shape of its input '{}' is not known", t.name));
@@ -368,6 +377,31 @@ private:
     }
   }
 
+  /// The output shape the model gives a window op (inferred, or stored in the file where libonnx
+  /// does not know the opset) against the one the library computes from the attributes
+  /// (onnx2hpp::pool_output_extent): a header built on a different shape would not compile.
+  void check_window_output(const onnx::NodeProto &node, const ir::op &o, const ir::shape_t &x,
+                           std::int64_t channels, const std::array<std::int64_t, 2> &kernel,
+                           const std::array<std::int64_t, 2> &strides,
+                           const std::array<std::int64_t, 2> &dilations,
+                           const std::array<std::int64_t, 4> &pads, bool ceil_mode) {
+    const auto &y = graph_.at(o.output());
+    if (!y.shape_known)
+      return;
+    ir::shape_t expected{x[0], channels, 0, 0};
+    for (std::size_t i = 0; i < 2; ++i) {
+      auto u = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+      expected[2 + i] = static_cast<std::int64_t>(
+          onnx2hpp::pool_output_extent(u(x[2 + i]), u(pads[i]), u(pads[i + 2]), u(kernel[i]),
+                                       u(strides[i]), u(dilations[i]), ceil_mode));
+    }
+    if (y.shape != expected)
+      unsupported(node, fmt::format("its output '{}' has shape {}, but its input {} and "
+                                    "attributes give {}",
+                                    y.name, ir::to_string(y.shape), ir::to_string(x),
+                                    ir::to_string(expected)));
+  }
+
   /// What the passes and the library take for granted about a node's attributes, checked against
   /// its input shapes: ONNX's checker does not look at values, and libonnx's shape inference not
   /// at all of them.
@@ -395,13 +429,18 @@ private:
                             "a multiple of group",
                             a.group, x.shape[1], ir::to_string(w.shape)));
       check_window(node, x.shape, a.kernel, a.dilations, a.pads);
+      check_window_output(node, o, x.shape, w.shape[0], a.kernel, a.strides, a.dilations, a.pads,
+                          false);
       return;
     }
     case op_kind::max_pool:
     case op_kind::average_pool:
     case op_kind::qlinear_average_pool: {
       const auto &a = o.get<ir::pool_attrs>();
-      check_window(node, input_tensor(node, 0).shape, a.kernel, a.dilations, a.pads);
+      const auto &x = input_tensor(node, 0);
+      check_window(node, x.shape, a.kernel, a.dilations, a.pads);
+      check_window_output(node, o, x.shape, x.shape[1], a.kernel, a.strides, a.dilations, a.pads,
+                          a.ceil_mode);
       if (a.kernel[0] > (1 << 12) || a.kernel[1] > (1 << 12))
         invalid(node, "kernel_shape",
                 fmt::format("is {}x{}; onnx2hpp pools windows of at most 4096x4096", a.kernel[0],
@@ -503,7 +542,6 @@ private:
     for (const auto &name : node.input())
       o.inputs.push_back(name.empty() ? ir::no_tensor : lookup(name, node));
     o.attrs = attributes_of(node, o.kind);
-    check_attributes(node, o);
 
     // Only the first output of Dropout (mask), MaxPool (indices) and BatchNormalization (running
     // statistics in training) means something at inference; the others must be unused.
@@ -526,6 +564,7 @@ private:
       if (o.kind == op_kind::constant)
         set_constant_value(node, graph_.at(id));
     }
+    check_attributes(node, o); // with the output shapes declared
     graph_.ops.push_back(std::move(o));
   }
 

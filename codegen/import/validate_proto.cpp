@@ -5,10 +5,12 @@
 #include "ir/tensor.hpp"
 
 #include <fmt/format.h>
+#include <onnx/defs/schema.h>
 
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <set>
 #include <string_view>
 
 namespace onnx2hpp::codegen::importer {
@@ -153,6 +155,35 @@ bool has_window(const onnx::NodeProto &node) {
   return std::find(ops.begin(), ops.end(), node.op_type()) != ops.end();
 }
 
+/// A node's input and output counts against its operator's schema (for the model's opset): the
+/// importer reads inputs by position, and for opsets libonnx does not know the checker is skipped.
+void check_arity(const onnx::ModelProto &model, const onnx::NodeProto &node,
+                 const std::filesystem::path &path) {
+  const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  int version = 0;
+  for (const auto &opset : model.opset_import())
+    if ((opset.domain() == "ai.onnx" ? "" : opset.domain()) == domain)
+      version = static_cast<int>(std::min<std::int64_t>(opset.version(), 1 << 20));
+  // Only where libonnx knows the opset: for a newer one its latest schema may be an older
+  // version of the operator (Pad-13 for Pad-18, which has an axes input).
+  const auto &known = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  auto range = known.find(domain);
+  if (range == known.end() || version > range->second.second)
+    return;
+  const auto *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), version, domain);
+  if (!schema)
+    return; // the checker (or reject_unsupported_ops) speaks about unknown operators
+  auto count_inputs = node.input_size();
+  if (count_inputs < schema->min_input() || count_inputs > schema->max_input() ||
+      node.output_size() < schema->min_output() || node.output_size() > schema->max_output())
+    throw error(failure::unreadable_model,
+                fmt::format("'{}': node '{}' ({}) has {} inputs and {} outputs; its schema (opset "
+                            "{}) wants {} to {} inputs and {} to {} outputs",
+                            path.string(), node.name(), node.op_type(), count_inputs,
+                            node.output_size(), schema->since_version(), schema->min_input(),
+                            schema->max_input(), schema->min_output(), schema->max_output()));
+}
+
 void check_window(const onnx::NodeProto &node, const std::filesystem::path &path) {
   for (const auto &a : node.attribute()) {
     const auto &name = a.name();
@@ -192,6 +223,34 @@ void validate_proto(const onnx::ModelProto &model, const std::filesystem::path &
   if (g.sparse_initializer_size() > 0)
     throw error(failure::unsupported_model,
                 fmt::format("'{}': sparse initializers are not supported", path.string()));
+  // One import per operator set: libonnx resolves schemas by domain.
+  std::set<std::string> domains;
+  for (const auto &opset : model.opset_import())
+    if (!domains.insert(opset.domain() == "ai.onnx" ? "" : opset.domain()).second)
+      throw error(failure::unreadable_model,
+                  fmt::format("'{}' imports the operator set of domain '{}' twice", path.string(),
+                              opset.domain()));
+  // Static single assignment, as ONNX requires: every value has one producer (a graph input, an
+  // initializer, which may double as an input's default, or one node output).
+  std::set<std::string> defined;
+  auto define = [&](const std::string &name, const char *what) {
+    if (!name.empty() && !defined.insert(name).second)
+      throw error(failure::unreadable_model,
+                  fmt::format("'{}': the value '{}' is defined twice (again as {}); ONNX wants "
+                              "every value to have one producer",
+                              path.string(), name, what));
+  };
+  for (const auto &t : g.initializer())
+    define(t.name(), "an initializer");
+  for (const auto &v : g.input()) {
+    bool is_initializer = std::any_of(g.initializer().begin(), g.initializer().end(),
+                                      [&](const auto &t) { return t.name() == v.name(); });
+    if (!is_initializer)
+      define(v.name(), "a graph input");
+  }
+  for (const auto &node : g.node())
+    for (const auto &out : node.output())
+      define(out, "a node output");
   for (const auto &t : g.initializer())
     check_tensor(t, fmt::format("initializer '{}' in '{}'", t.name(), path.string()));
   for (const auto &node : g.node()) {
@@ -210,6 +269,7 @@ void validate_proto(const onnx::ModelProto &model, const std::filesystem::path &
                                 "flow is not supported",
                                 node.name(), node.op_type(), path.string(), a.name()));
     }
+    check_arity(model, node, path);
     if (has_window(node))
       check_window(node, path);
   }

@@ -379,10 +379,12 @@ private:
       for (std::size_t k = 0; k < axes.size(); ++k) {
         auto d = axes[k];
         scales[d] = static_cast<float>(v[k]);
-        if (!(scales[d] > 0.0f))
-          unsupported(o, fmt::format("scale {} is not positive", v[k]));
-        out_shape[d] =
-            static_cast<std::int64_t>(scales[d] * static_cast<float>(in_shape[d])); // onnxruntime
+        const float extent = scales[d] * static_cast<float>(in_shape[d]);
+        if (!(scales[d] > 0.0f) || !(extent < static_cast<float>(ir::max_tensor_elements)))
+          unsupported(o, fmt::format("scale {} is not positive, or makes axis {} of {} larger "
+                                     "than onnx2hpp accepts",
+                                     v[k], d, ir::to_string(in_shape)));
+        out_shape[d] = static_cast<std::int64_t>(extent); // onnxruntime
       }
     } else if (a.scales_input == 2 && present(3)) {
       auto v = operand(3, "sizes")->ints();

@@ -30,10 +30,20 @@ bn_factors factors(const ir::graph &g, const ir::op &bn) {
   auto mean = constant_reals(g, bn, bn.input(3), "mean");
   auto var = constant_reals(g, bn, bn.input(4), "variance");
   auto eps = bn.get<ir::batch_norm_attrs>().epsilon;
+  if (beta.size() != gamma.size() || mean.size() != gamma.size() || var.size() != gamma.size())
+    throw error(failure::unreadable_model,
+                fmt::format("{}: scale, bias, mean and variance have {}, {}, {} and {} values; "
+                            "ONNX wants one per channel each",
+                            where(g, bn), gamma.size(), beta.size(), mean.size(), var.size()));
   bn_factors f;
   for (std::size_t c = 0; c < gamma.size(); ++c) {
     f.k.push_back(gamma[c] / std::sqrt(var[c] + eps));
     f.shift.push_back(beta[c] - f.k.back() * mean[c]);
+    if (!std::isfinite(f.k.back()) || !std::isfinite(f.shift.back()))
+      throw error(failure::unsupported_model,
+                  fmt::format("{}: channel {} folds to the factor {} and shift {} (variance {} + "
+                              "epsilon {}): not finite numbers",
+                              where(g, bn), c, f.k.back(), f.shift.back(), var[c], eps));
   }
   return f;
 }
@@ -83,6 +93,20 @@ ir::tensor folded_weights(const ir::tensor &w, const std::vector<double> &k) {
   return out;
 }
 
+/// The folded weight scales stay in the range read_quantization admits for every scale.
+void check_folded_scales(const ir::graph &g, const ir::op &bn, const ir::tensor &w) {
+  if (!w.quant)
+    return;
+  for (std::size_t c = 0; c < w.quant->scale.size(); ++c) {
+    const double s = w.quant->scale[c];
+    if (!(s >= 0x1p-40 && s <= 0x1p40))
+      throw error(failure::invalid_quantization,
+                  fmt::format("{}: folding it makes the weight scale of channel {} {:g}, outside "
+                              "the range [{:g}, {:g}] onnx2hpp supports",
+                              where(g, bn), c, s, 0x1p-40, 0x1p40));
+  }
+}
+
 void fold(ir::graph &g, std::size_t producer_index, std::size_t bn_index) {
   const auto bn = g.ops[bn_index];
   auto f = factors(g, bn);
@@ -93,6 +117,7 @@ void fold(ir::graph &g, std::size_t producer_index, std::size_t bn_index) {
                 fmt::format("{}: has {} channels but the weights of '{}' have {} output channels",
                             where(g, bn), f.k.size(), p.name, w.shape[0]));
   auto new_w = folded_weights(w, f.k);
+  check_folded_scales(g, bn, new_w);
   std::vector<double> bias(f.k.size());
   for (std::size_t c = 0; c < bias.size(); ++c)
     bias[c] = f.k[c] * bias_at(g, p.input(2), c) + f.shift[c];
@@ -110,7 +135,14 @@ void fold(ir::graph &g, std::size_t producer_index, std::size_t bn_index) {
       double scale = double(x.quant->scale_at(0)) * new_w.quant->scale_at(c);
       q.scale.push_back(static_cast<float>(scale));
       q.zero_point.push_back(0);
-      values.push_back(static_cast<std::int64_t>(std::nearbyint(bias[c] / scale)));
+      const double q_bias = std::nearbyint(bias[c] / scale);
+      // The bias lands in an int32 accumulator term: anything beyond is no quantized model.
+      if (!(std::fabs(q_bias) <= 2147483647.0))
+        throw error(failure::invalid_quantization,
+                    fmt::format("{}: the folded bias of channel {} is {} in the accumulator "
+                                "scale {}, outside int32",
+                                where(g, p), c, bias[c] / scale, scale));
+      values.push_back(static_cast<std::int64_t>(q_bias));
     }
     b.type = ir::dtype::i32;
     b.value = ir::constant_data::of(ir::dtype::i32, values);

@@ -221,6 +221,35 @@ void hostile_fixtures(const std::filesystem::path &dir) {
   }
   conv_model([](auto &) {}, {1, 4, 6, 6}, {4, 4, 3, 3}).save(dir / "conv_ok.onnx");
   {
+    // A 2-D tensor into a Conv without kernel_shape: libonnx 1.12's shape inference reads past
+    // the input's dimensions and crashes; it runs in a child process.
+    auto m = conv_model([](auto &n) { n.clear_attribute(); }, {1, 4}, {4, 4, 3, 3});
+    m.save(dir / "conv_rank2_input.onnx");
+  }
+  {
+    auto m = small_qdq_cnn();
+    auto *g = m.proto().mutable_graph();
+    *g->add_input() = g->input(0); // the same name twice
+    g->mutable_input(1)->mutable_type()->mutable_tensor_type()->mutable_shape()->clear_dim();
+    m.save(dir / "duplicate_value.onnx");
+  }
+  {
+    auto m = small_qdq_cnn();
+    for (auto &n : *m.proto().mutable_graph()->mutable_node())
+      if (n.op_type() == "MaxPool")
+        n.clear_input();
+    m.save(dir / "missing_input.onnx");
+  }
+  {
+    auto m = qdq_around("Relu", {1, 4}, {1, 4});
+    auto *g = m.proto().mutable_graph();
+    auto *out = g->add_output();
+    out->set_name(g->initializer(0).name());
+    out->mutable_type()->mutable_tensor_type()->set_elem_type(g->initializer(0).data_type());
+    out->mutable_type()->mutable_tensor_type()->mutable_shape();
+    m.save(dir / "output_is_initializer.onnx");
+  }
+  {
     auto m = qdq_around("Relu", {1, 4}, {1, 4});
     m.proto()
         .mutable_graph()
