@@ -38,6 +38,7 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -136,7 +137,8 @@ bool unsafe_name(const std::string &name) {
 /// The preconditions of the findings of the first fuzzing runs, as loose as needed to skip them:
 /// external data, window attributes <= 0 or huge, groups <= 0, axes outside [-4, 4), perms that
 /// are not permutations, huge or negative dims, raw_data not a whole number of elements, huge
-/// constant shape operands, names with control characters or backslashes.
+/// constant shape operands, names with control characters or backslashes, initializers as graph
+/// outputs, duplicate graph inputs, nodes missing required inputs.
 bool matches_known_finding(const onnx::ModelProto &m) {
   constexpr std::int64_t big = std::int64_t{1} << 20;
   const auto &g = m.graph();
@@ -204,6 +206,48 @@ bool matches_known_finding(const onnx::ModelProto &m) {
   for (const auto &out : g.output())
     if (initializers.count(out.name()))
       return true; // an initializer as a graph output (the report's NPU planner)
+  std::set<std::string> inputs;
+  for (const auto &in : g.input())
+    if (!inputs.insert(in.name()).second)
+      return true; // the same graph input twice (libonnx's Conv/pool shape inference)
+  // Fewer inputs than the op needs, or an empty first input (to_ir, fold_constants).
+  static const std::map<std::string, int> required_inputs{{"Add", 2},
+                                                          {"BatchNormalization", 5},
+                                                          {"Concat", 1},
+                                                          {"Conv", 2},
+                                                          {"ConvInteger", 2},
+                                                          {"DequantizeLinear", 2},
+                                                          {"Div", 2},
+                                                          {"Gather", 2},
+                                                          {"Gemm", 2},
+                                                          {"MatMul", 2},
+                                                          {"MatMulInteger", 2},
+                                                          {"Mul", 2},
+                                                          {"QGemm", 6},
+                                                          {"QLinearAdd", 7},
+                                                          {"QLinearConv", 8},
+                                                          {"QLinearMatMul", 8},
+                                                          {"QLinearMul", 7},
+                                                          {"QuantizeLinear", 2},
+                                                          {"Reshape", 2},
+                                                          {"Slice", 3},
+                                                          {"Sub", 2},
+                                                          {"QLinearAveragePool", 4},
+                                                          {"QLinearGlobalAveragePool", 4},
+                                                          {"QLinearLeakyRelu", 4},
+                                                          {"QLinearSigmoid", 4},
+                                                          {"QLinearConcat", 5}};
+  for (const auto &n : g.node()) {
+    if (n.op_type() == "Constant")
+      continue;
+    auto it = required_inputs.find(n.op_type());
+    const int needed = it == required_inputs.end() ? 1 : it->second;
+    if (n.input_size() < needed || n.input(0).empty())
+      return true;
+    for (int i = 0; i < std::min(needed, n.input_size()); ++i)
+      if (n.input(i).empty())
+        return true;
+  }
   for (const auto &n : g.node()) {
     if ((n.op_type() == "Slice" && bad_axes(n, 3)) ||
         ((n.op_type() == "Squeeze" || n.op_type() == "Unsqueeze" || n.op_type() == "ReduceMean" ||
