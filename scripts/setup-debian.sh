@@ -8,7 +8,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 packages=(
-  build-essential cmake g++ clang clang-format
+  build-essential cmake g++ clang clang-format libclang-rt-14-dev
   libboost-dev libxsimd-dev doctest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev libfmt-dev nlohmann-json3-dev
   python3-onnx python3-numpy
