@@ -690,6 +690,11 @@ private:
                       ir::same_quantization(*in.quant, *out.quant);
     if (!copy)
       require_same_quantization(o);
+    // Shapes stored in a model whose opset libonnx does not know are not re-inferred.
+    if (in.elements() != out.elements())
+      unsupported(o, fmt::format("it reshapes {} into {}: the element counts differ (shapes "
+                                 "stored in the model?)",
+                                 ir::to_string(in.shape), ir::to_string(out.shape)));
     return {"",
             fmt::format("onnx2hpp::reshape<{}, {}>", shape_of(o.input(0)), shape_of(o.output())),
             "{}"};

@@ -241,6 +241,18 @@ void hostile_fixtures(const std::filesystem::path &dir) {
     m.save(dir / "missing_input.onnx");
   }
   {
+    // An opset libonnx does not know: shape inference is skipped and the stored shapes are used;
+    // a stored Flatten shape with another element count must not reach the header.
+    auto m = small_qdq_cnn();
+    m.proto().mutable_opset_import(0)->set_version(100);
+    auto *v = m.proto().mutable_graph()->add_value_info();
+    v->set_name(model_builder::out("flatten"));
+    v->mutable_type()->mutable_tensor_type()->set_elem_type(TP::FLOAT);
+    v->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(3);
+    v->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(8);
+    m.save(dir / "stored_shape_wrong.onnx");
+  }
+  {
     auto m = qdq_around("Relu", {1, 4}, {1, 4});
     auto *g = m.proto().mutable_graph();
     auto *out = g->add_output();
