@@ -18,6 +18,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -500,6 +501,11 @@ void in_child_process(const fs::path &path, onnx::ModelProto &model,
     throw error(failure::internal, fmt::format("fork: {}", std::strerror(errno)));
   if (child == 0) {
     ::close(fds[0]);
+    // The child dies of whatever libonnx does wrong: the default action for every fatal signal,
+    // not a handler inherited from the parent (a sanitizer's or a fuzzer's, which would report
+    // the parent's process as the one that crashed).
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGALRM})
+      std::signal(sig, SIG_DFL);
     ::alarm(600); // a hang ends here
     std::string reply;
     auto put_u32 = [&](std::uint32_t v) { reply.append(reinterpret_cast<const char *>(&v), 4); };

@@ -564,6 +564,8 @@ private:
       if (o.kind == op_kind::constant)
         set_constant_value(node, graph_.at(id));
     }
+    if (o.outputs.empty()) // every supported op has one (arity is unchecked for newer opsets)
+      unsupported(node, "it has no output");
     check_attributes(node, o); // with the output shapes declared
     graph_.ops.push_back(std::move(o));
   }

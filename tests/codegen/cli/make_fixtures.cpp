@@ -253,6 +253,15 @@ void hostile_fixtures(const std::filesystem::path &dir) {
     m.save(dir / "stored_shape_wrong.onnx");
   }
   {
+    // A node without outputs, in an opset libonnx does not know (no schema check).
+    auto m = small_qdq_cnn();
+    m.proto().mutable_opset_import(0)->set_version(100);
+    for (auto &n : *m.proto().mutable_graph()->mutable_node())
+      if (n.op_type() == "MaxPool")
+        n.clear_output();
+    m.save(dir / "node_without_output.onnx");
+  }
+  {
     auto m = qdq_around("Relu", {1, 4}, {1, 4});
     auto *g = m.proto().mutable_graph();
     auto *out = g->add_output();
