@@ -166,16 +166,24 @@ void check_arity(const onnx::ModelProto &model, const onnx::NodeProto &node,
       version = static_cast<int>(std::min<std::int64_t>(opset.version(), 1 << 20));
   // Only where libonnx knows the opset: for a newer one its latest schema may be an older
   // version of the operator (Pad-13 for Pad-18, which has an axes input).
+  // Where libonnx does not know the opset, its latest schema of the operator may be an older
+  // version (Pad-13 for Pad-18, which has an axes input): only the least counts are checked,
+  // which later versions keep.
   const auto &known = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
   auto range = known.find(domain);
-  if (range == known.end() || version > range->second.second)
-    return;
+  const bool exact = range != known.end() && version <= range->second.second;
   const auto *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), version, domain);
   if (!schema)
     return; // the checker (or reject_unsupported_ops) speaks about unknown operators
   auto count_inputs = node.input_size();
-  if (count_inputs < schema->min_input() || count_inputs > schema->max_input() ||
-      node.output_size() < schema->min_output() || node.output_size() > schema->max_output())
+  // An empty name is an absent optional input: the required ones must be named.
+  int required_named = 0;
+  while (required_named < std::min(count_inputs, schema->min_input()) &&
+         !node.input(required_named).empty())
+    ++required_named;
+  if (count_inputs < schema->min_input() || required_named < schema->min_input() ||
+      node.output_size() < schema->min_output() ||
+      (exact && (count_inputs > schema->max_input() || node.output_size() > schema->max_output())))
     throw error(failure::unreadable_model,
                 fmt::format("'{}': node '{}' ({}) has {} inputs and {} outputs; its schema (opset "
                             "{}) wants {} to {} inputs and {} to {} outputs",
