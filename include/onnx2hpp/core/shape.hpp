@@ -36,6 +36,12 @@ template <shape_type S>
 struct nhwc {
   static_assert(S::rank == 4, "an NHWC activation has rank 4: shape<N, H, W, C>");
   static constexpr std::size_t n = S::dims[0], h = S::dims[1], w = S::dims[2], c = S::dims[3];
+
+  /// Element offset of (n, y, x, c) in the row-major NHWC tensor.
+  static constexpr std::size_t offset(std::size_t in, std::size_t y, std::size_t x,
+                                      std::size_t ic) {
+    return ((in * h + y) * w + x) * c + ic;
+  }
 };
 
 /// A list of types (the input shapes of a layer).

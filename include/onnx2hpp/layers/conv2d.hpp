@@ -11,10 +11,13 @@
 #include "onnx2hpp/core/constant_data.hpp"
 #include "onnx2hpp/core/output_stage.hpp"
 #include "onnx2hpp/core/shape.hpp"
+#include "onnx2hpp/core/window.hpp"
 
 namespace onnx2hpp {
 
-/// Geometry of a convolution (ONNX Conv attributes, with pads split per side).
+/// Geometry of a convolution (ONNX Conv attributes, with pads split per side). The window fields
+/// are window2d's (core/window.hpp), flat so that a spec reads `conv2d_attrs{.out_channels = 8,
+/// .kernel_h = 3, ...}`; window() gives them as a window2d.
 struct conv2d_attrs {
   std::size_t out_channels;
   std::size_t kernel_h;
@@ -30,14 +33,12 @@ struct conv2d_attrs {
   std::size_t groups = 1;
   /// How the output stage requantizes (part of the layer's type: see basic_output_stage).
   rounding_mode rounding = rounding_mode::fixed_point;
-};
 
-/// Output extent of a sliding window (floor mode): (in + pads - dilation*(k-1) - 1) / stride + 1.
-constexpr std::size_t window_output_extent(std::size_t in, std::size_t pad_before,
-                                           std::size_t pad_after, std::size_t kernel,
-                                           std::size_t stride, std::size_t dilation) {
-  return (in + pad_before + pad_after - dilation * (kernel - 1) - 1) / stride + 1;
-}
+  constexpr window2d window() const {
+    return {kernel_h,   kernel_w, stride_h, stride_w,   dilation_h,
+            dilation_w, pad_top,  pad_left, pad_bottom, pad_right};
+  }
+};
 
 /// int8 NHWC convolution. Weights are OHWI: [out_channels][kernel_h][kernel_w][in_channels/groups].
 ///
@@ -53,18 +54,14 @@ struct conv2d {
                 "conv2d: input channels must be a multiple of groups");
   static_assert(A.out_channels % A.groups == 0,
                 "conv2d: output channels must be a multiple of groups");
-  static_assert(A.kernel_h >= 1 && A.kernel_w >= 1 && A.stride_h >= 1 && A.stride_w >= 1 &&
-                    A.dilation_h >= 1 && A.dilation_w >= 1,
-                "conv2d: kernel, stride and dilation must be positive");
-  static_assert(in::h + A.pad_top + A.pad_bottom >= A.dilation_h * (A.kernel_h - 1) + 1 &&
-                    in::w + A.pad_left + A.pad_right >= A.dilation_w * (A.kernel_w - 1) + 1,
+  static constexpr window2d window = A.window();
+  static_assert(window.valid(), "conv2d: kernel, stride and dilation must be positive");
+  static_assert(window.fits(in::h, in::w),
                 "conv2d: the (dilated) kernel is larger than the padded input");
 
   static constexpr conv2d_attrs attrs = A;
-  static constexpr std::size_t out_h =
-      window_output_extent(in::h, A.pad_top, A.pad_bottom, A.kernel_h, A.stride_h, A.dilation_h);
-  static constexpr std::size_t out_w =
-      window_output_extent(in::w, A.pad_left, A.pad_right, A.kernel_w, A.stride_w, A.dilation_w);
+  static constexpr std::size_t out_h = window.rows().output_extent(in::h);
+  static constexpr std::size_t out_w = window.cols().output_extent(in::w);
   static constexpr std::size_t in_channels_per_group = in::c / A.groups;
   static constexpr std::size_t out_channels_per_group = A.out_channels / A.groups;
   static constexpr bool depthwise = A.groups == in::c && A.groups > 1;

@@ -10,10 +10,12 @@
 
 #include "onnx2hpp/core/fixed_point.hpp"
 #include "onnx2hpp/core/shape.hpp"
+#include "onnx2hpp/core/window.hpp"
 
 namespace onnx2hpp {
 
-/// Geometry of a 2-D pooling window (ONNX MaxPool / AveragePool attributes, pads split per side).
+/// Geometry of a 2-D pooling window (ONNX MaxPool / AveragePool attributes, pads split per side):
+/// window2d's fields (core/window.hpp), flat for designated initializers, and ceil_mode.
 struct pool2d_attrs {
   std::size_t kernel_h;
   std::size_t kernel_w;
@@ -26,27 +28,14 @@ struct pool2d_attrs {
   std::size_t pad_bottom = 0;
   std::size_t pad_right = 0;
   bool ceil_mode = false;
+
+  constexpr window2d window() const {
+    return {kernel_h,   kernel_w, stride_h, stride_w,   dilation_h,
+            dilation_w, pad_top,  pad_left, pad_bottom, pad_right};
+  }
 };
 
-/// Output extent of a pooling window along one axis, as ONNX (and PyTorch) define it. With
-/// span = dilation·(kernel − 1) + 1 and padded = in + pad_before + pad_after:
-///   floor mode: (padded − span) / stride + 1
-///   ceil mode:  ceil((padded − span) / stride) + 1, minus one if the last window would start at
-///               or beyond in + pad_before, i.e. entirely inside the trailing padding (every
-///               window must start inside the input or the leading padding).
-/// Precondition: padded >= span, stride >= 1.
-constexpr std::size_t pool_output_extent(std::size_t in, std::size_t pad_before,
-                                         std::size_t pad_after, std::size_t kernel,
-                                         std::size_t stride, std::size_t dilation, bool ceil_mode) {
-  const std::size_t span = dilation * (kernel - 1) + 1;
-  const std::size_t room = in + pad_before + pad_after - span;
-  if (!ceil_mode)
-    return room / stride + 1;
-  std::size_t out = (room + stride - 1) / stride + 1;
-  if ((out - 1) * stride >= in + pad_before)
-    --out;
-  return out;
-}
+// pool_output_extent (the extent of ONNX pooling, ceil mode included) is in core/window.hpp.
 
 namespace detail {
 
@@ -54,20 +43,16 @@ namespace detail {
 template <shape_type InShape, pool2d_attrs A>
 struct pool2d_geometry {
   using in = nhwc<InShape>;
-  static_assert(A.kernel_h >= 1 && A.kernel_w >= 1 && A.stride_h >= 1 && A.stride_w >= 1 &&
-                    A.dilation_h >= 1 && A.dilation_w >= 1,
-                "pool2d: kernel, stride and dilation must be positive");
-  static_assert(in::h + A.pad_top + A.pad_bottom >= A.dilation_h * (A.kernel_h - 1) + 1 &&
-                    in::w + A.pad_left + A.pad_right >= A.dilation_w * (A.kernel_w - 1) + 1,
+  static constexpr window2d window = A.window();
+  static_assert(window.valid(), "pool2d: kernel, stride and dilation must be positive");
+  static_assert(window.fits(in::h, in::w),
                 "pool2d: the (dilated) window is larger than the padded input");
   static_assert(A.kernel_h * A.kernel_w < (std::size_t{1} << 24),
                 "pool2d: window too large for the int64 average arithmetic");
 
   static constexpr pool2d_attrs attrs = A;
-  static constexpr std::size_t out_h = pool_output_extent(
-      in::h, A.pad_top, A.pad_bottom, A.kernel_h, A.stride_h, A.dilation_h, A.ceil_mode);
-  static constexpr std::size_t out_w = pool_output_extent(
-      in::w, A.pad_left, A.pad_right, A.kernel_w, A.stride_w, A.dilation_w, A.ceil_mode);
+  static constexpr std::size_t out_h = window.rows().output_extent(in::h, A.ceil_mode);
+  static constexpr std::size_t out_w = window.cols().output_extent(in::w, A.ceil_mode);
 
   using output_shape = shape<in::n, out_h, out_w, in::c>;
 };
@@ -87,6 +72,7 @@ struct max_pool2d {
   using geometry = detail::pool2d_geometry<InShape, A>;
   using in = typename geometry::in;
   static constexpr pool2d_attrs attrs = A;
+  static constexpr window2d window = geometry::window;
   static constexpr std::size_t out_h = geometry::out_h;
   static constexpr std::size_t out_w = geometry::out_w;
 
@@ -124,6 +110,7 @@ struct avg_pool2d {
   using geometry = detail::pool2d_geometry<InShape, A>;
   using in = typename geometry::in;
   static constexpr pool2d_attrs attrs = A;
+  static constexpr window2d window = geometry::window;
   static constexpr std::size_t out_h = geometry::out_h;
   static constexpr std::size_t out_w = geometry::out_w;
 
@@ -194,14 +181,21 @@ constexpr std::int8_t requantize_average(std::int64_t sum, std::int64_t count,
 /// every operation rounded to fp32, the scale in that order. count == 0 gives the zero point.
 constexpr std::int8_t requantize_average_fp32(std::int64_t sum, std::int64_t count,
                                               float input_scale, float output_scale,
-                                              std::int32_t output_zero_point,
-                                              std::int32_t act_min, std::int32_t act_max) {
+                                              std::int32_t output_zero_point, std::int32_t act_min,
+                                              std::int32_t act_max) {
   if (count <= 0)
     return requantize_fp32(0.0f, output_zero_point, act_min, act_max);
-  const float scale =
-      fp32_div(input_scale, fp32_mul(output_scale, static_cast<float>(count)));
+  const float scale = fp32_div(input_scale, fp32_mul(output_scale, static_cast<float>(count)));
   return requantize_fp32(fp32_mul(static_cast<float>(sum), scale), output_zero_point, act_min,
                          act_max);
+}
+
+/// The divisor of avg_pool2d's average at output (oy, ox) (documented there): the taps inside the
+/// padded extent with CountIncludePad, else those inside the input.
+template <class AvgPool>
+constexpr std::int64_t average_count(std::size_t oy, std::size_t ox) {
+  return static_cast<std::int64_t>(AvgPool::window.count_taps(
+      oy, ox, AvgPool::in::h, AvgPool::in::w, AvgPool::count_include_pad));
 }
 
 /// requantize_average or requantize_average_fp32, as the layer's rounding says.

@@ -37,8 +37,7 @@ constexpr void nchw_to_nhwc(const T *nchw, T *nhwc_out) {
     for (std::size_t c = 0; c < s::c; ++c)
       for (std::size_t y = 0; y < s::h; ++y)
         for (std::size_t x = 0; x < s::w; ++x)
-          nhwc_out[((n * s::h + y) * s::w + x) * s::c + c] =
-              nchw[((n * s::c + c) * s::h + y) * s::w + x];
+          nhwc_out[s::offset(n, y, x, c)] = nchw[((n * s::c + c) * s::h + y) * s::w + x];
 }
 
 /// Copies a tensor stored NHWC into NCHW (ONNX layout) order. `NhwcShape` is the NHWC shape
@@ -50,8 +49,7 @@ constexpr void nhwc_to_nchw(const T *nhwc_in, T *nchw) {
     for (std::size_t c = 0; c < s::c; ++c)
       for (std::size_t y = 0; y < s::h; ++y)
         for (std::size_t x = 0; x < s::w; ++x)
-          nchw[((n * s::c + c) * s::h + y) * s::w + x] =
-              nhwc_in[((n * s::h + y) * s::w + x) * s::c + c];
+          nchw[((n * s::c + c) * s::h + y) * s::w + x] = nhwc_in[s::offset(n, y, x, c)];
 }
 
 } // namespace onnx2hpp

@@ -251,17 +251,10 @@ constexpr reason check_pool_window(const window2d &w, bool ceil_mode, const capa
 
 /// Whether a window over `in` with floor-mode extents yields `out` (descriptor consistency).
 constexpr bool window_yields(const window2d &w, const feature_map &in, const feature_map &out) {
-  if (w.kernel_h == 0 || w.kernel_w == 0 || w.stride_h == 0 || w.stride_w == 0 ||
-      w.dilation_h == 0 || w.dilation_w == 0)
+  if (!w.valid() || !w.fits(in.h, in.w))
     return false;
-  if (in.h + w.pad_top + w.pad_bottom < w.dilation_h * (w.kernel_h - 1) + 1 ||
-      in.w + w.pad_left + w.pad_right < w.dilation_w * (w.kernel_w - 1) + 1)
-    return false;
-  return out.n == in.n &&
-         out.h == window_output_extent(in.h, w.pad_top, w.pad_bottom, w.kernel_h, w.stride_h,
-                                       w.dilation_h) &&
-         out.w == window_output_extent(in.w, w.pad_left, w.pad_right, w.kernel_w, w.stride_w,
-                                       w.dilation_w);
+  return out.n == in.n && out.h == w.rows().output_extent(in.h) &&
+         out.w == w.cols().output_extent(in.w);
 }
 
 constexpr bool has_table(const output_stage &o, bool fused, const clamp_table &a) {
@@ -339,14 +332,9 @@ constexpr reason check_operation(const pool_descriptor &d, const capabilities &c
   if (d.kind == pool_kind::global_average) {
     if (d.output.h != 1 || d.output.w != 1)
       return reason::invalid_descriptor;
-  } else if (d.window.kernel_h == 0 || d.window.kernel_w == 0 || d.window.stride_h == 0 ||
-             d.window.stride_w == 0 || d.window.dilation_h == 0 || d.window.dilation_w == 0 ||
-             d.output.h != pool_output_extent(d.input.h, d.window.pad_top, d.window.pad_bottom,
-                                              d.window.kernel_h, d.window.stride_h,
-                                              d.window.dilation_h, d.ceil_mode) ||
-             d.output.w != pool_output_extent(d.input.w, d.window.pad_left, d.window.pad_right,
-                                              d.window.kernel_w, d.window.stride_w,
-                                              d.window.dilation_w, d.ceil_mode)) {
+  } else if (!d.window.valid() ||
+             d.output.h != d.window.rows().output_extent(d.input.h, d.ceil_mode) ||
+             d.output.w != d.window.cols().output_extent(d.input.w, d.ceil_mode)) {
     return reason::invalid_descriptor;
   }
   const bool enabled = d.kind == pool_kind::max       ? caps.max_pool

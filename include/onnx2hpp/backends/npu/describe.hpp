@@ -32,7 +32,9 @@ struct npu_layer {
 
 /// A layer wrapped with data for another backend (simd::packed<Layer>) maps like the layer.
 template <class Layer>
-requires requires { typename Layer::unpacked_layer; }
+requires requires {
+  typename Layer::unpacked_layer;
+}
 struct npu_layer<Layer> : npu_layer<typename Layer::unpacked_layer> {};
 
 namespace detail {
@@ -40,13 +42,6 @@ template <shape_type S>
 constexpr feature_map feature_map_of() {
   using d = nhwc<S>;
   return {d::n, d::h, d::w, d::c};
-}
-
-/// The window of conv2d_attrs or pool2d_attrs (the same field names).
-template <class Attrs>
-constexpr window2d window_of(const Attrs &a) {
-  return {a.kernel_h,   a.kernel_w, a.stride_h, a.stride_w,   a.dilation_h,
-          a.dilation_w, a.pad_top,  a.pad_left, a.pad_bottom, a.pad_right};
 }
 } // namespace detail
 
@@ -60,12 +55,8 @@ constexpr conv_descriptor conv_geometry(const feature_map &input, std::size_t ou
   d.input = input;
   d.window = window;
   d.groups = groups;
-  d.conv_output = {input.n,
-                   window_output_extent(input.h, window.pad_top, window.pad_bottom, window.kernel_h,
-                                        window.stride_h, window.dilation_h),
-                   window_output_extent(input.w, window.pad_left, window.pad_right, window.kernel_w,
-                                        window.stride_w, window.dilation_w),
-                   out_channels};
+  d.conv_output = {input.n, window.rows().output_extent(input.h),
+                   window.cols().output_extent(input.w), out_channels};
   d.out = d.conv_output;
   d.rows = {0, d.out.h};
   d.channels = {0, d.out.c};
@@ -103,10 +94,8 @@ constexpr pool_descriptor pool_geometry(pool_kind kind, const feature_map &input
     d.window = window;
     d.ceil_mode = ceil_mode;
     d.count_include_pad = count_include_pad;
-    d.output.h = pool_output_extent(input.h, window.pad_top, window.pad_bottom, window.kernel_h,
-                                    window.stride_h, window.dilation_h, ceil_mode);
-    d.output.w = pool_output_extent(input.w, window.pad_left, window.pad_right, window.kernel_w,
-                                    window.stride_w, window.dilation_w, ceil_mode);
+    d.output.h = window.rows().output_extent(input.h, ceil_mode);
+    d.output.w = window.cols().output_extent(input.w, ceil_mode);
   }
   d.rows = {0, d.output.h};
   return d;
@@ -145,8 +134,7 @@ struct npu_layer<conv2d<S, A>> {
   static constexpr conv_descriptor describe(const layer &l) {
     static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
     return detail::with_constants(
-        conv_geometry(detail::feature_map_of<S>(), A.out_channels, detail::window_of(A), A.groups),
-        l);
+        conv_geometry(detail::feature_map_of<S>(), A.out_channels, A.window(), A.groups), l);
   }
 };
 
@@ -171,8 +159,8 @@ struct npu_layer<max_pool2d<S, A>> {
   static constexpr reason precheck = reason::none;
 
   static constexpr pool_descriptor describe(const layer &l) {
-    pool_descriptor d = pool_geometry(pool_kind::max, detail::feature_map_of<S>(),
-                                      detail::window_of(A), A.ceil_mode);
+    pool_descriptor d =
+        pool_geometry(pool_kind::max, detail::feature_map_of<S>(), A.window(), A.ceil_mode);
     d.act_min = l.act_min;
     d.act_max = l.act_max;
     return d;
@@ -188,8 +176,8 @@ struct npu_layer<avg_pool2d<S, A, CountIncludePad, R>> {
 
   static constexpr pool_descriptor describe(const layer &l) {
     static_assert(detail::fixed_point_layer<layer>, "npu: no descriptor for this rounding mode");
-    pool_descriptor d = pool_geometry(pool_kind::average, detail::feature_map_of<S>(),
-                                      detail::window_of(A), A.ceil_mode, CountIncludePad);
+    pool_descriptor d = pool_geometry(pool_kind::average, detail::feature_map_of<S>(), A.window(),
+                                      A.ceil_mode, CountIncludePad);
     d.input_zero_point = l.input_zero_point;
     d.output_zero_point = l.output_zero_point;
     d.multiplier = l.multiplier;
@@ -353,10 +341,8 @@ constexpr void fuse_max_pool(conv_descriptor &d, const window2d &window, std::in
   d.pool_act_min = act_min;
   d.pool_act_max = act_max;
   d.out = d.conv_output;
-  d.out.h = window_output_extent(d.conv_output.h, window.pad_top, window.pad_bottom,
-                                 window.kernel_h, window.stride_h, window.dilation_h);
-  d.out.w = window_output_extent(d.conv_output.w, window.pad_left, window.pad_right,
-                                 window.kernel_w, window.stride_w, window.dilation_w);
+  d.out.h = window.rows().output_extent(d.conv_output.h);
+  d.out.w = window.cols().output_extent(d.conv_output.w);
   d.rows = {0, d.out.h};
 }
 
@@ -372,7 +358,7 @@ constexpr void fuse(Descriptor &d, const activation<S> &a) {
 /// conv2d [+ activation] + max_pool2d (floor mode only).
 template <shape_type S, pool2d_attrs A>
 requires(!A.ceil_mode) constexpr void fuse(conv_descriptor &d, const max_pool2d<S, A> &p) {
-  fuse_max_pool(d, detail::window_of(A), p.act_min, p.act_max);
+  fuse_max_pool(d, A.window(), p.act_min, p.act_max);
 }
 
 /// Whether a layer of type `Next` can be merged into a call described by `Descriptor`.

@@ -15,6 +15,7 @@
 #include "onnx2hpp/core/constant_data.hpp"
 #include "onnx2hpp/core/fixed_point.hpp"
 #include "onnx2hpp/core/output_stage.hpp"
+#include "onnx2hpp/core/window.hpp"
 #include "onnx2hpp/layers/elementwise.hpp"
 
 namespace onnx2hpp::npu {
@@ -27,17 +28,16 @@ struct feature_map {
 
   constexpr std::size_t bytes() const { return n * h * w * c; }
   constexpr std::size_t row_bytes() const { return w * c; } ///< one row of one image
+  /// Element offset of (b, y, x, ch) in the row-major NHWC tensor.
+  constexpr std::size_t offset(std::size_t b, std::size_t y, std::size_t x, std::size_t ch) const {
+    return ((b * h + y) * w + x) * c + ch;
+  }
   friend constexpr bool operator==(const feature_map &, const feature_map &) = default;
 };
 
-/// A sliding window (convolution kernel or pooling window), pads split per side.
-struct window2d {
-  std::size_t kernel_h = 1, kernel_w = 1;
-  std::size_t stride_h = 1, stride_w = 1;
-  std::size_t dilation_h = 1, dilation_w = 1;
-  std::size_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
-  friend constexpr bool operator==(const window2d &, const window2d &) = default;
-};
+/// A sliding window (convolution kernel or pooling window), pads split per side: the library's
+/// window geometry (core/window.hpp).
+using window2d = ::onnx2hpp::window2d;
 
 /// An activation stage: out = clamp(v, act_min, act_max), then out = (*lut)[out + 128] if set —
 /// the arithmetic of the standalone `activation` layer.

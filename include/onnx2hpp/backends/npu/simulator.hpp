@@ -27,6 +27,7 @@
 #include "onnx2hpp/backends/npu/driver.hpp"
 #include "onnx2hpp/backends/ref/elementwise.hpp"
 #include "onnx2hpp/backends/ref/pooling.hpp"
+#include "onnx2hpp/core/window.hpp"
 
 namespace onnx2hpp::npu {
 
@@ -171,40 +172,31 @@ private:
       w_buf[i] = d.weights[c0 * d.filter_bytes() + i];
 
     std::int8_t *conv_dst = d.fused_pool ? conv_buf : out_buf;
+    // On-chip tensors: the tile's input rows, its convolution rows and its output rows, of the
+    // call's cc channels (the input of all its channels).
+    const feature_map on_chip_in{n, r.input.size(), d.input.w, d.input.c};
+    const feature_map on_chip_conv{n, r.conv.size(), d.conv_output.w, cc};
+    const feature_map on_chip_out{n, d.rows.count, d.out.w, cc};
     for (std::size_t b = 0; b < n; ++b)
       for (std::size_t oy = r.conv.begin; oy < r.conv.end; ++oy)
         for (std::size_t ox = 0; ox < d.conv_output.w; ++ox)
           for (std::size_t j = 0; j < cc; ++j) {
             const std::size_t oc = c0 + j, group = oc / ocg;
             std::int32_t acc = d.bias.empty() ? 0 : d.bias[oc];
-            for (std::size_t ky = 0; ky < w.kernel_h; ++ky) {
-              const std::ptrdiff_t iy =
-                  static_cast<std::ptrdiff_t>(oy * w.stride_h + ky * w.dilation_h) -
-                  static_cast<std::ptrdiff_t>(w.pad_top);
-              if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(d.input.h))
-                continue;
-              const std::size_t row = static_cast<std::size_t>(iy) - r.input.begin; // on chip
-              for (std::size_t kx = 0; kx < w.kernel_w; ++kx) {
-                const std::ptrdiff_t ix =
-                    static_cast<std::ptrdiff_t>(ox * w.stride_w + kx * w.dilation_w) -
-                    static_cast<std::ptrdiff_t>(w.pad_left);
-                if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(d.input.w))
-                  continue;
-                const std::int8_t *x =
-                    in_buf +
-                    ((b * r.input.size() + row) * d.input.w + static_cast<std::size_t>(ix)) *
-                        d.input.c +
-                    group * icg;
-                const std::int8_t *wt = w_buf + ((j * w.kernel_h + ky) * w.kernel_w + kx) * icg;
-                for (std::size_t ic = 0; ic < icg; ++ic)
-                  acc += (x[ic] - d.input_zero_point) * (wt[ic] - d.weight_zero_point);
-              }
-            }
+            // The tile's input rows are on chip from r.input.begin on.
+            for_each_tap_inside(
+                w, d.input.h, d.input.w, oy, ox,
+                [&](std::size_t ky, std::size_t kx, std::size_t iy, std::size_t ix) {
+                  const std::int8_t *x =
+                      in_buf + on_chip_in.offset(b, iy - r.input.begin, ix, group * icg);
+                  const std::int8_t *wt = w_buf + ((j * w.kernel_h + ky) * w.kernel_w + kx) * icg;
+                  for (std::size_t ic = 0; ic < icg; ++ic)
+                    acc += (x[ic] - d.input_zero_point) * (wt[ic] - d.weight_zero_point);
+                });
             std::int8_t v = d.output.apply(acc, oc);
             if (d.fused_activation)
               v = d.activation.apply(v);
-            conv_dst[((b * r.conv.size() + (oy - r.conv.begin)) * d.conv_output.w + ox) * cc + j] =
-                v;
+            conv_dst[on_chip_conv.offset(b, oy - r.conv.begin, ox, j)] = v;
           }
 
     if (d.fused_pool)
@@ -213,27 +205,16 @@ private:
           for (std::size_t px = 0; px < d.out.w; ++px)
             for (std::size_t j = 0; j < cc; ++j) {
               std::int32_t best = -128; // a window without taps, as max_pool2d
-              for (std::size_t ky = 0; ky < d.pool.kernel_h; ++ky) {
-                const std::ptrdiff_t cy = onnx2hpp::detail::pool_tap(
-                    py, ky, d.pool.stride_h, d.pool.dilation_h, d.pool.pad_top);
-                if (cy < 0 || cy >= static_cast<std::ptrdiff_t>(d.conv_output.h))
-                  continue;
-                for (std::size_t kx = 0; kx < d.pool.kernel_w; ++kx) {
-                  const std::ptrdiff_t cx = onnx2hpp::detail::pool_tap(
-                      px, kx, d.pool.stride_w, d.pool.dilation_w, d.pool.pad_left);
-                  if (cx < 0 || cx >= static_cast<std::ptrdiff_t>(d.conv_output.w))
-                    continue;
-                  const std::size_t row = static_cast<std::size_t>(cy) - r.conv.begin; // on chip
-                  const std::int32_t v = conv_buf[((b * r.conv.size() + row) * d.conv_output.w +
-                                                   static_cast<std::size_t>(cx)) *
-                                                      cc +
-                                                  j];
-                  best = v > best ? v : best;
-                }
-              }
+              // The pool's input is the convolution output, on chip from r.conv.begin on.
+              for_each_tap_inside(d.pool, d.conv_output.h, d.conv_output.w, py, px,
+                                  [&](std::size_t, std::size_t, std::size_t cy, std::size_t cx) {
+                                    const std::int32_t v =
+                                        conv_buf[on_chip_conv.offset(b, cy - r.conv.begin, cx, j)];
+                                    best = v > best ? v : best;
+                                  });
               best = best < d.pool_act_min ? d.pool_act_min
                                            : (best > d.pool_act_max ? d.pool_act_max : best);
-              out_buf[((b * d.rows.count + (py - d.rows.begin)) * d.out.w + px) * cc + j] =
+              out_buf[on_chip_out.offset(b, py - d.rows.begin, px, j)] =
                   saturate_cast<std::int8_t>(best);
             }
 
@@ -241,8 +222,8 @@ private:
     for (std::size_t b = 0; b < n; ++b)
       for (std::size_t y = 0; y < d.rows.count; ++y)
         for (std::size_t x = 0; x < d.out.w; ++x)
-          std::copy_n(out_buf + ((b * d.rows.count + y) * d.out.w + x) * cc, cc,
-                      d.dst + ((b * d.out.h + d.rows.begin + y) * d.out.w + x) * d.out.c + c0);
+          std::copy_n(out_buf + on_chip_out.offset(b, y, x, 0), cc,
+                      d.dst + d.out.offset(b, d.rows.begin + y, x, c0));
   }
 
   void execute(const fc_descriptor &d) {
@@ -277,11 +258,14 @@ private:
     std::int8_t *out_buf = in_buf + n * in_rows.size() * d.input.row_bytes();
     copy_rows(d.src, d.input.h, in_rows.begin, in_buf, in_rows.size(), 0, in_rows.size(),
               d.input.row_bytes(), n);
+    // On chip: the tile's input rows (from in_rows.begin on) and output rows (from d.rows.begin).
+    const feature_map on_chip_in{n, in_rows.size(), d.input.w, c_n};
+    const feature_map on_chip_out{n, d.rows.count, d.output.w, c_n};
     auto at = [&](std::size_t b, std::size_t iy, std::size_t ix, std::size_t c) -> std::int32_t {
-      return in_buf[((b * in_rows.size() + (iy - in_rows.begin)) * d.input.w + ix) * c_n + c];
+      return in_buf[on_chip_in.offset(b, iy - in_rows.begin, ix, c)];
     };
     auto put = [&](std::size_t b, std::size_t oy, std::size_t ox, std::size_t c, std::int8_t v) {
-      out_buf[((b * d.rows.count + (oy - d.rows.begin)) * d.output.w + ox) * c_n + c] = v;
+      out_buf[on_chip_out.offset(b, oy - d.rows.begin, ox, c)] = v;
     };
 
     if (d.kind == pool_kind::global_average) {
@@ -299,34 +283,19 @@ private:
     } else {
       const window2d &w = d.window;
       for (std::size_t oy = d.rows.begin; oy < d.rows.begin + d.rows.count; ++oy) {
-        const onnx2hpp::detail::pool_axis_taps rows = onnx2hpp::detail::count_pool_taps(
-            oy, d.input.h, w.pad_top, w.pad_bottom, w.kernel_h, w.stride_h, w.dilation_h);
         for (std::size_t ox = 0; ox < d.output.w; ++ox) {
-          const onnx2hpp::detail::pool_axis_taps cols = onnx2hpp::detail::count_pool_taps(
-              ox, d.input.w, w.pad_left, w.pad_right, w.kernel_w, w.stride_w, w.dilation_w);
-          const auto count =
-              static_cast<std::int64_t>(d.count_include_pad ? rows.in_padded * cols.in_padded
-                                                            : rows.in_input * cols.in_input);
+          const auto count = static_cast<std::int64_t>(
+              w.count_taps(oy, ox, d.input.h, d.input.w, d.count_include_pad));
           for (std::size_t b = 0; b < n; ++b)
             for (std::size_t c = 0; c < c_n; ++c) {
               std::int32_t best = -128;
               std::int64_t sum = 0;
-              for (std::size_t ky = 0; ky < w.kernel_h; ++ky) {
-                const std::ptrdiff_t iy =
-                    onnx2hpp::detail::pool_tap(oy, ky, w.stride_h, w.dilation_h, w.pad_top);
-                if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(d.input.h))
-                  continue;
-                for (std::size_t kx = 0; kx < w.kernel_w; ++kx) {
-                  const std::ptrdiff_t ix =
-                      onnx2hpp::detail::pool_tap(ox, kx, w.stride_w, w.dilation_w, w.pad_left);
-                  if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(d.input.w))
-                    continue;
-                  const std::int32_t v =
-                      at(b, static_cast<std::size_t>(iy), static_cast<std::size_t>(ix), c);
-                  best = v > best ? v : best;
-                  sum += v - d.input_zero_point;
-                }
-              }
+              for_each_tap_inside(w, d.input.h, d.input.w, oy, ox,
+                                  [&](std::size_t, std::size_t, std::size_t iy, std::size_t ix) {
+                                    const std::int32_t v = at(b, iy, ix, c);
+                                    best = v > best ? v : best;
+                                    sum += v - d.input_zero_point;
+                                  });
               if (d.kind == pool_kind::max) {
                 best = best < d.act_min ? d.act_min : (best > d.act_max ? d.act_max : best);
                 put(b, oy, ox, c, saturate_cast<std::int8_t>(best));

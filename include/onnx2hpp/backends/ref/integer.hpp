@@ -21,15 +21,12 @@ struct kernel<backends::ref, conv2d_integer<InShape, A>> {
   static constexpr void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                             std::int8_t *out) {
     const std::int8_t *x = inputs[0];
-    for (std::size_t n = 0; n < in::n; ++n)
-      for (std::size_t oy = 0; oy < layer::out_h; ++oy)
-        for (std::size_t ox = 0; ox < layer::out_w; ++ox)
-          for (std::size_t oc = 0; oc < A.out_channels; ++oc) {
-            const std::int32_t acc = detail::conv2d_window_sum<layer, A>(
-                x, l.weights, l.input_zero_point, l.weight_zero_point(oc), n, oy, ox, oc);
-            store_int32(out, ((n * layer::out_h + oy) * layer::out_w + ox) * A.out_channels + oc,
-                        acc);
-          }
+    detail::for_each_conv2d_output<layer>(
+        [&](std::size_t n, std::size_t oy, std::size_t ox, std::size_t oc, std::size_t at) {
+          store_int32(out, at,
+                      detail::conv2d_window_sum<layer, A>(x, l.weights, l.input_zero_point,
+                                                          l.weight_zero_point(oc), n, oy, ox, oc));
+        });
   }
 };
 

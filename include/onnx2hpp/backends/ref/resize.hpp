@@ -23,8 +23,8 @@ struct kernel<backends::ref, resize_nearest<InShape, FactorH, FactorW>> {
     for (std::size_t n = 0; n < in::n; ++n)
       for (std::size_t y = 0; y < out_h; ++y)
         for (std::size_t xo = 0; xo < out_w; ++xo) {
-          const std::int8_t *src = x + ((n * in::h + y / FactorH) * in::w + xo / FactorW) * in::c;
-          std::int8_t *dst = out + ((n * out_h + y) * out_w + xo) * in::c;
+          const std::int8_t *src = x + in::offset(n, y / FactorH, xo / FactorW, 0);
+          std::int8_t *dst = out + nhwc<typename layer::output_shape>::offset(n, y, xo, 0);
           for (std::size_t c = 0; c < in::c; ++c)
             dst[c] = src[c];
         }
@@ -44,8 +44,8 @@ struct kernel<backends::ref, resize_nearest_indexed<InShape, OutH, OutW>> {
         for (std::size_t xo = 0; xo < OutW; ++xo) {
           const std::size_t sy = l.rows[y] < in::h ? l.rows[y] : in::h - 1;
           const std::size_t sx = l.cols[xo] < in::w ? l.cols[xo] : in::w - 1;
-          const std::int8_t *src = x + ((n * in::h + sy) * in::w + sx) * in::c;
-          std::int8_t *dst = out + ((n * OutH + y) * OutW + xo) * in::c;
+          const std::int8_t *src = x + in::offset(n, sy, sx, 0);
+          std::int8_t *dst = out + nhwc<typename layer::output_shape>::offset(n, y, xo, 0);
           for (std::size_t c = 0; c < in::c; ++c)
             dst[c] = src[c];
         }

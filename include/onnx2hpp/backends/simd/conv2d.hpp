@@ -23,13 +23,6 @@ namespace onnx2hpp {
 
 namespace simd::detail {
 
-/// Input coordinate of tap k of output o along one axis (negative or >= extent: padding).
-constexpr std::ptrdiff_t conv_tap(std::size_t o, std::size_t k, std::size_t stride,
-                                  std::size_t dilation, std::size_t pad_before) {
-  return static_cast<std::ptrdiff_t>(o * stride + k * dilation) -
-         static_cast<std::ptrdiff_t>(pad_before);
-}
-
 /// Splits `pixels` output pixels into at most `parts` chunks of whole row tiles.
 constexpr std::size_t chunk_pixels(std::size_t pixels, std::size_t parts, std::size_t tile) {
   const std::size_t per = ceil_div(pixels, parts);
@@ -47,7 +40,8 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
   static constexpr std::size_t icg = geo::icg;
   /// Taps read in place when every tap row is a whole number of 4-byte groups.
   static constexpr bool implicit = icg % 4 == 0;
-  static constexpr bool padded = A.pad_top + A.pad_left + A.pad_bottom + A.pad_right > 0;
+  static constexpr window2d window = layer::window;
+  static constexpr bool padded = window.padded();
   static constexpr std::size_t tap_bytes = implicit ? icg : geo::k4 * 4;
   /// im2col panel rows copied one kernel row at a time (ungrouped, no horizontal dilation).
   static constexpr bool whole_rows = !implicit && A.groups == 1 && A.dilation_w == 1;
@@ -67,7 +61,7 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
       const std::size_t g = task / chunks % A.groups;
       const std::size_t m_begin = task % chunks * chunk;
       const std::size_t m_end = std::min(pixels, m_begin + chunk);
-      const std::int8_t *x_group = x + n * in::h * in::w * in::c + g * icg;
+      const std::int8_t *x_group = x + in::offset(n, 0, 0, g * icg);
       const auto zp = static_cast<std::int8_t>(l.input_zero_point);
       // A padding tap's row: the input zero point (contributes nothing after the correction).
       std::array<std::int8_t, implicit && padded ? icg : 1> zp_row;
@@ -80,40 +74,38 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
         std::int8_t *row = nullptr;
         if constexpr (!implicit)
           row = panel.data() + r * tap_bytes;
+        // One tap: its input row in place, or copied into the panel (padding: zero points).
+        auto tap = [&](std::size_t t, const std::int8_t *src) {
+          if constexpr (implicit) {
+            taps[t] = src != nullptr ? src : zp_row.data();
+          } else {
+            if (src != nullptr)
+              std::memcpy(row + t * icg, src, icg);
+            else
+              std::memset(row + t * icg, zp, icg);
+          }
+        };
+        auto at = [&](std::ptrdiff_t iy, std::ptrdiff_t ix) {
+          return x_group +
+                 in::offset(0, static_cast<std::size_t>(iy), static_cast<std::size_t>(ix), 0);
+        };
+        constexpr window_axis rows_axis = window.rows(), cols_axis = window.cols();
         for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-          const std::ptrdiff_t iy =
-              simd::detail::conv_tap(oy, ky, A.stride_h, A.dilation_h, A.pad_top);
+          const std::ptrdiff_t iy = rows_axis.tap(oy, ky);
+          const bool row_inside = window_axis::inside(iy, in::h);
           if constexpr (whole_rows) { // the kernel row's taps lie next to each other in the input
-            const std::ptrdiff_t ix0 = simd::detail::conv_tap(ox, 0, A.stride_w, 1, A.pad_left);
-            if (iy >= 0 && iy < static_cast<std::ptrdiff_t>(in::h) && ix0 >= 0 &&
+            const std::ptrdiff_t ix0 = cols_axis.tap(ox, 0);
+            if (row_inside && ix0 >= 0 &&
                 ix0 + static_cast<std::ptrdiff_t>(A.kernel_w) <=
                     static_cast<std::ptrdiff_t>(in::w)) {
-              std::memcpy(
-                  row + ky * A.kernel_w * icg,
-                  x_group + (static_cast<std::size_t>(iy) * in::w + static_cast<std::size_t>(ix0)) *
-                                in::c,
-                  A.kernel_w * icg);
+              std::memcpy(row + ky * A.kernel_w * icg, at(iy, ix0), A.kernel_w * icg);
               continue;
             }
           }
           for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-            const std::ptrdiff_t ix =
-                simd::detail::conv_tap(ox, kx, A.stride_w, A.dilation_w, A.pad_left);
-            const bool inside = iy >= 0 && iy < static_cast<std::ptrdiff_t>(in::h) && ix >= 0 &&
-                                ix < static_cast<std::ptrdiff_t>(in::w);
-            const std::int8_t *src = inside ? x_group + (static_cast<std::size_t>(iy) * in::w +
-                                                         static_cast<std::size_t>(ix)) *
-                                                            in::c
-                                            : nullptr;
-            const std::size_t t = ky * A.kernel_w + kx;
-            if constexpr (implicit) {
-              taps[t] = src != nullptr ? src : zp_row.data();
-            } else {
-              if (src != nullptr)
-                std::memcpy(row + t * icg, src, icg);
-              else
-                std::memset(row + t * icg, zp, icg);
-            }
+            const std::ptrdiff_t ix = cols_axis.tap(ox, kx);
+            tap(ky * A.kernel_w + kx,
+                row_inside && window_axis::inside(ix, in::w) ? at(iy, ix) : nullptr);
           }
         }
         if constexpr (!implicit) {

@@ -142,24 +142,13 @@ private:
       for (std::size_t ox = 0; ox < layer::out_w; ++ox) {
         const std::int8_t *taps[2 * T2];
         taps[2 * T2 - 1] = zp_row.data(); // the missing tap of an odd count has weight 0
-        for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-          const std::ptrdiff_t iy =
-              static_cast<std::ptrdiff_t>(oy * A.stride_h + ky * A.dilation_h) -
-              static_cast<std::ptrdiff_t>(A.pad_top);
-          for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-            const std::ptrdiff_t ix =
-                static_cast<std::ptrdiff_t>(ox * A.stride_w + kx * A.dilation_w) -
-                static_cast<std::ptrdiff_t>(A.pad_left);
-            const bool inside = iy >= 0 && iy < static_cast<std::ptrdiff_t>(in::h) && ix >= 0 &&
-                                ix < static_cast<std::ptrdiff_t>(in::w);
-            taps[ky * A.kernel_w + kx] =
-                inside ? x + ((n * in::h + static_cast<std::size_t>(iy)) * in::w +
-                              static_cast<std::size_t>(ix)) *
-                                 C
-                       : zp_row.data();
-          }
-        }
-        std::int8_t *dst = out + ((n * layer::out_h + oy) * layer::out_w + ox) * A.out_channels;
+        // Every tap reads its input pixel or, in the padding, the row of zero points.
+        for_each_tap(layer::window, in::h, in::w, oy, ox, [&](const window_tap &t) {
+          taps[t.index] = t.inside ? x + in::offset(n, static_cast<std::size_t>(t.iy),
+                                                    static_cast<std::size_t>(t.ix), 0)
+                                   : zp_row.data();
+        });
+        std::int8_t *dst = out + nhwc<typename layer::output_shape>::offset(n, oy, ox, 0);
         if constexpr (Dw4) {
           const auto tap = [&](std::size_t t) { return taps[t]; };
           if (any_left)

@@ -25,6 +25,7 @@ struct kernel<backends::basic_simd<E, I>, max_pool2d<S, A>> {
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
     using b8 = xsimd::batch<std::int8_t, typename I::arch>;
+    using out_t = nhwc<typename layer::output_shape>;
     constexpr std::size_t L = b8::size;
     const std::int8_t *x = inputs[0];
     const b8 lo(static_cast<std::int8_t>(std::clamp(l.act_min, -128, 127)));
@@ -32,34 +33,21 @@ struct kernel<backends::basic_simd<E, I>, max_pool2d<S, A>> {
     for (std::size_t n = 0; n < in::n; ++n)
       for (std::size_t oy = 0; oy < layer::out_h; ++oy)
         for (std::size_t ox = 0; ox < layer::out_w; ++ox) {
-          std::int8_t *dst = out + ((n * layer::out_h + oy) * layer::out_w + ox) * in::c;
+          std::int8_t *dst = out + out_t::offset(n, oy, ox, 0);
           for (std::size_t c0 = 0; c0 < in::c; c0 += L) {
             const std::size_t nl = in::c - c0 < L ? in::c - c0 : L;
             alignas(64) std::int8_t buf[L] = {};
             b8 best(static_cast<std::int8_t>(-128));
-            for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-              const std::ptrdiff_t iy =
-                  detail::pool_tap(oy, ky, A.stride_h, A.dilation_h, A.pad_top);
-              if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(in::h))
-                continue;
-              for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-                const std::ptrdiff_t ix =
-                    detail::pool_tap(ox, kx, A.stride_w, A.dilation_w, A.pad_left);
-                if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(in::w))
-                  continue;
-                const std::int8_t *src = x +
-                                         ((n * in::h + static_cast<std::size_t>(iy)) * in::w +
-                                          static_cast<std::size_t>(ix)) *
-                                             in::c +
-                                         c0;
-                if (nl == L) {
-                  best = xsimd::max(best, b8::load_unaligned(src));
-                } else {
-                  std::copy(src, src + nl, buf);
-                  best = xsimd::max(best, b8::load_aligned(buf));
-                }
-              }
-            }
+            for_each_tap_inside(layer::window, in::h, in::w, oy, ox,
+                                [&](std::size_t, std::size_t, std::size_t iy, std::size_t ix) {
+                                  const std::int8_t *src = x + in::offset(n, iy, ix, c0);
+                                  if (nl == L) {
+                                    best = xsimd::max(best, b8::load_unaligned(src));
+                                  } else {
+                                    std::copy(src, src + nl, buf);
+                                    best = xsimd::max(best, b8::load_aligned(buf));
+                                  }
+                                });
             best = xsimd::min(xsimd::max(best, lo), hi);
             if (nl == L) {
               best.store_unaligned(dst + c0);
@@ -111,38 +99,20 @@ struct kernel<backends::basic_simd<E, I>, avg_pool2d<S, A, CountIncludePad, R>> 
     const typename fm::window fwin(
         simd::make_float_window(l.output_zero_point, l.act_min, l.act_max));
     const std::int8_t *x = inputs[0];
+    using out_t = nhwc<typename layer::output_shape>;
     for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
-      const detail::pool_axis_taps rows = detail::count_pool_taps(
-          oy, in::h, A.pad_top, A.pad_bottom, A.kernel_h, A.stride_h, A.dilation_h);
       for (std::size_t ox = 0; ox < layer::out_w; ++ox) {
-        const detail::pool_axis_taps cols = detail::count_pool_taps(
-            ox, in::w, A.pad_left, A.pad_right, A.kernel_w, A.stride_w, A.dilation_w);
-        const auto count = static_cast<std::int64_t>(
-            CountIncludePad ? rows.in_padded * cols.in_padded : rows.in_input * cols.in_input);
-        const auto taps = static_cast<std::int32_t>(rows.in_input * cols.in_input);
+        const std::int64_t count = detail::average_count<layer>(oy, ox);
+        const auto taps = static_cast<std::int32_t>(layer::window.count_taps(oy, ox, in::h, in::w));
         for (std::size_t n = 0; n < in::n; ++n) {
-          std::int8_t *dst = out + ((n * layer::out_h + oy) * layer::out_w + ox) * in::c;
+          std::int8_t *dst = out + out_t::offset(n, oy, ox, 0);
           for (std::size_t c0 = 0; c0 < in::c; c0 += L) {
             const std::size_t nl = in::c - c0 < L ? in::c - c0 : L;
             batch sum(0);
-            for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-              const std::ptrdiff_t iy =
-                  detail::pool_tap(oy, ky, A.stride_h, A.dilation_h, A.pad_top);
-              if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(in::h))
-                continue;
-              for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-                const std::ptrdiff_t ix =
-                    detail::pool_tap(ox, kx, A.stride_w, A.dilation_w, A.pad_left);
-                if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(in::w))
-                  continue;
-                sum += I::load_i8(x +
-                                      ((n * in::h + static_cast<std::size_t>(iy)) * in::w +
-                                       static_cast<std::size_t>(ix)) *
-                                          in::c +
-                                      c0,
-                                  nl);
-              }
-            }
+            for_each_tap_inside(layer::window, in::h, in::w, oy, ox,
+                                [&](std::size_t, std::size_t, std::size_t iy, std::size_t ix) {
+                                  sum += I::load_i8(x + in::offset(n, iy, ix, c0), nl);
+                                });
             // Σ (x − zp) = Σ x − taps · zp; |Σ x| <= 128 · taps < 2^31 (taps < 2^24).
             if (vector_tail) {
               const batch centred = sum - batch(taps * l.input_zero_point);
