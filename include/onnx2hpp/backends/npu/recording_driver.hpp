@@ -8,9 +8,9 @@
 #include <cstddef>
 
 #include "onnx2hpp/backends/npu/capabilities.hpp"
-#include "onnx2hpp/backends/npu/check.hpp"
 #include "onnx2hpp/backends/npu/descriptors.hpp"
 #include "onnx2hpp/backends/npu/driver.hpp"
+#include "onnx2hpp/backends/npu/operation_check.hpp"
 
 namespace onnx2hpp::npu {
 

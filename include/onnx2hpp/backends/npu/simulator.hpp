@@ -22,9 +22,9 @@
 #include <span>
 
 #include "onnx2hpp/backends/npu/capabilities.hpp"
-#include "onnx2hpp/backends/npu/check.hpp"
 #include "onnx2hpp/backends/npu/descriptors.hpp"
 #include "onnx2hpp/backends/npu/driver.hpp"
+#include "onnx2hpp/backends/npu/operation_check.hpp"
 #include "onnx2hpp/backends/ref/elementwise.hpp"
 #include "onnx2hpp/backends/ref/pooling.hpp"
 #include "onnx2hpp/core/window.hpp"
