@@ -316,6 +316,35 @@ TEST_SUITE("npu") {
       CHECK(npu_seen.tensors[i] == ref.tensors[npu_seen.indices[i]]);
   }
 
+  TEST_CASE("npu simulator: the observer sees an int32 output as int32, as under ref") {
+    // A ConvInteger (int32 elements) runs on the CPU fallback; the runner's view of its output
+    // must say 4 bytes per element, as graph::run's does (both come from slot_binding).
+    constexpr std::array<std::int8_t, 4> w{1, 2, 3, 4};
+    constexpr std::array<std::int32_t, 1> wz{0};
+    using conv_t = conv2d_integer<shape<1, 2, 2, 1>,
+                                  conv2d_attrs{.out_channels = 1, .kernel_h = 2, .kernel_w = 2}>;
+    const conv_t conv{.weights = w, .input_zero_point = 0, .weight_zero_points = wz};
+    const auto net =
+        make_graph<inputs<tensor<0, shape<1, 2, 2, 1>>>, outputs<1>>(node<"conv", in<0>, 1>(conv));
+    const std::array<std::int8_t, 4> x{1, 1, 1, -1};
+    std::array<std::int8_t, 4> out{};
+    std::array<std::int8_t, 16> arena{};
+    std::vector<std::size_t> element_bytes;
+    std::vector<std::int32_t> values;
+    auto observer = [&](std::string_view, std::size_t, const tensor_view &t) {
+      element_bytes.push_back(t.element_bytes);
+      values.push_back(t.element_bytes == 4 ? load_int32(t.data, 0) : t[0]);
+    };
+    net.run(x.data(), out.data(), arena.data(), observer);
+    static npu::simulator<npu::strict> sim;
+    REQUIRE(backends::npu<npu::simulator<npu::strict>>::run(net, sim, x.data(), out.data(),
+                                                            arena.data(), observer)
+                .ok());
+    CHECK(element_bytes == std::vector<std::size_t>{4, 4});
+    CHECK(values == std::vector<std::int32_t>{2, 2}); // 1 + 2 + 3 - 4
+    CHECK(load_int32(out.data(), 0) == 2);
+  }
+
   TEST_CASE("npu simulator: a driver claiming capabilities the hardware lacks is stopped") {
     test::rng r(18);
     test::constants k;

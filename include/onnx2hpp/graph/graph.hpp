@@ -21,6 +21,7 @@
 #include "onnx2hpp/graph/memory_plan.hpp"
 #include "onnx2hpp/graph/node.hpp"
 #include "onnx2hpp/graph/observer.hpp"
+#include "onnx2hpp/graph/slot_binding.hpp"
 
 namespace onnx2hpp {
 
@@ -62,16 +63,6 @@ struct check_input_int8 {
                     "conv2d_integer/dense_integer); layers read int8 tensors, so such a tensor can "
                     "only be a graph output");
 };
-
-/// Bytes per element of a layer's output: `Layer::output_element_bytes` (4 for the int32 outputs
-/// of conv2d_integer/dense_integer), else 1 (int8).
-template <class Layer>
-constexpr std::size_t output_element_bytes_v = [] {
-  if constexpr (requires { Layer::output_element_bytes; })
-    return std::size_t{Layer::output_element_bytes};
-  else
-    return std::size_t{1};
-}();
 
 template <class Inputs, class Outputs, class... Nodes>
 class graph;
@@ -120,11 +111,30 @@ private:
         return i;
     return no_node;
   }
+
+public:
+  // -- slot resolution (slot_binding.hpp binds it to buffers for a run) -------------------------
+  /// Position of `slot` among the graph's inputs, or no_node.
   static constexpr std::size_t input_index(std::size_t slot) { return index_in(input_slots, slot); }
+  /// Position of `slot` among the graph's outputs, or no_node.
   static constexpr std::size_t output_index(std::size_t slot) {
     return index_in(output_slots, slot);
   }
+  /// The node that writes `slot`, or no_node (a graph input, or a slot nobody writes).
   static constexpr std::size_t producer(std::size_t slot) { return index_in(node_outputs, slot); }
+  /// How many node inputs read `slot`.
+  static constexpr std::size_t readers(std::size_t slot) {
+    std::size_t n = 0;
+    (
+        [&] {
+          for (std::size_t s : Nodes::inputs::slots)
+            n += s == slot ? 1 : 0;
+        }(),
+        ...);
+    return n;
+  }
+
+private:
 
   template <std::size_t Slot, bool IsInput = input_index(Slot) != no_node>
   struct slot_shape_of {
@@ -238,32 +248,15 @@ public:
   constexpr void run(const std::array<const std::int8_t *, n_inputs> &in,
                      const std::array<std::int8_t *, n_outputs> &out, std::int8_t *arena,
                      Observer &&observer = {}) const {
-    auto read = [&](std::size_t slot) -> const std::int8_t * {
-      if (const std::size_t i = input_index(slot); i != no_node)
-        return in[i];
-      if (const std::size_t o = output_index(slot); o != no_node)
-        return out[o];
-      return arena + plan.offset[slot];
-    };
-    auto write = [&](std::size_t slot) -> std::int8_t * {
-      if (const std::size_t o = output_index(slot); o != no_node)
-        return out[o];
-      return arena + plan.offset[slot];
-    };
+    const slot_binding<graph> slots(in, out, arena);
     namespace hana = boost::hana;
     hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<n_nodes>), [&](auto index) {
       const auto &nd = hana::at(nodes, index);
       using node_t = std::remove_cvref_t<decltype(nd)>;
-      using layer_t = typename node_t::layer_type;
-      std::array<const std::int8_t *, layer_t::n_inputs> args{};
-      for (std::size_t j = 0; j < layer_t::n_inputs; ++j)
-        args[j] = read(node_t::inputs::slots[j]);
-      std::int8_t *dst = write(node_t::output);
-      execute<Backend>(nd.layer, args, dst);
+      std::int8_t *dst = slots.write(node_t::output);
+      execute<Backend>(nd.layer, slots.template inputs_of<node_t>(), dst);
       if constexpr (!std::is_same_v<std::remove_cvref_t<Observer>, no_observer>)
-        observer(node_t::name, decltype(index)::value,
-                 tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims),
-                             output_element_bytes_v<layer_t>});
+        observer(node_t::name, decltype(index)::value, slots.template output_view<node_t>(dst));
     });
   }
 

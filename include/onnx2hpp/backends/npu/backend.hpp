@@ -32,12 +32,13 @@
 #include <boost/hana/range.hpp>
 
 #include "onnx2hpp/backends/dispatch.hpp"
-#include "onnx2hpp/backends/npu/check.hpp"
 #include "onnx2hpp/backends/npu/describe.hpp"
 #include "onnx2hpp/backends/npu/driver.hpp"
 #include "onnx2hpp/backends/npu/plan.hpp"
+#include "onnx2hpp/backends/npu/tiling.hpp"
 #include "onnx2hpp/graph/graph.hpp"
 #include "onnx2hpp/graph/observer.hpp"
+#include "onnx2hpp/graph/slot_binding.hpp"
 
 namespace onnx2hpp::npu {
 
@@ -101,22 +102,9 @@ struct npu {
       Observer &&observer = {}) {
     namespace hana = boost::hana;
     namespace n = ::onnx2hpp::npu;
-    using io = n::graph_io<Graph>;
     using the_plan = plan<Graph>;
     constexpr bool observed = !std::is_same_v<std::remove_cvref_t<Observer>, no_observer>;
-
-    auto read = [&](std::size_t slot) -> const std::int8_t * {
-      if (const std::size_t i = io::input_index(slot); i != no_node)
-        return in[i];
-      if (const std::size_t o = io::output_index(slot); o != no_node)
-        return out[o];
-      return arena + Graph::plan.offset[slot];
-    };
-    auto write = [&](std::size_t slot) -> std::int8_t * {
-      if (const std::size_t o = io::output_index(slot); o != no_node)
-        return out[o];
-      return arena + Graph::plan.offset[slot];
-    };
+    const slot_binding<Graph> slots(in, out, arena);
 
     n::run_status result;
     bool pending = false; // calls submitted since the last wait
@@ -141,16 +129,11 @@ struct npu {
           auto on_cpu = [&](auto at) {
             constexpr std::size_t c = decltype(at)::value;
             using cpu_node = type_at_t<c, typename Graph::node_types>;
-            const auto &nd = hana::at(net.nodes, at);
-            using layer_t = typename cpu_node::layer_type;
-            std::array<const std::int8_t *, layer_t::n_inputs> args{};
-            for (std::size_t j = 0; j < layer_t::n_inputs; ++j)
-              args[j] = read(cpu_node::inputs::slots[j]);
-            std::int8_t *dst = write(cpu_node::output);
-            execute<Fallback>(nd.layer, args, dst);
+            std::int8_t *dst = slots.write(cpu_node::output);
+            execute<Fallback>(hana::at(net.nodes, at).layer, slots.template inputs_of<cpu_node>(),
+                              dst);
             if constexpr (observed)
-              observer(cpu_node::name, c,
-                       tensor_view{dst, std::span<const std::size_t>(layer_t::output_shape::dims)});
+              observer(cpu_node::name, c, slots.template output_view<cpu_node>(dst));
           };
           if constexpr (decision.where == n::placement::cpu) {
             wait(i);
@@ -166,11 +149,8 @@ struct npu {
             if constexpr (decision.group_size >= 3)
               n::fuse(d, hana::at(net.nodes, hana::size_c<i + 2>).layer);
             d.node = i;
-            std::array<const std::int8_t *, first_node::layer_type::n_inputs> src{};
-            for (std::size_t j = 0; j < src.size(); ++j)
-              src[j] = read(first_node::inputs::slots[j]);
-            std::int8_t *dst = write(last_node::output);
-            n::detail::set_buffers(d, src, dst);
+            std::int8_t *dst = slots.write(last_node::output);
+            n::detail::set_buffers(d, slots.template inputs_of<first_node>(), dst);
 
             // Without a table unit the CPU applies the call's table after the call.
             const lut256 *cpu_table = nullptr;
@@ -191,8 +171,7 @@ struct npu {
               for (std::size_t e = 0; e < out_shape::size; ++e)
                 dst[e] = (*cpu_table)[static_cast<std::size_t>(dst[e] + 128)];
             if constexpr (observed)
-              observer(last_node::name, last,
-                       tensor_view{dst, std::span<const std::size_t>(out_shape::dims)});
+              observer(last_node::name, last, slots.template output_view<last_node>(dst));
           }
         });
     wait(Graph::n_nodes - 1);

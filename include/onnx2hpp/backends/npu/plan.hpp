@@ -19,9 +19,9 @@
 #include <utility>
 
 #include "onnx2hpp/backends/npu/capabilities.hpp"
-#include "onnx2hpp/backends/npu/check.hpp"
 #include "onnx2hpp/backends/npu/describe.hpp"
 #include "onnx2hpp/backends/npu/reason.hpp"
+#include "onnx2hpp/backends/npu/tiling.hpp"
 #include "onnx2hpp/graph/graph.hpp"
 
 namespace onnx2hpp::npu {
@@ -49,39 +49,6 @@ struct node_decision {
   std::uint64_t cycles = 0;         ///< modelled cycles of the group's calls (npu only)
 };
 
-/// The slots a graph reads and writes, from its type.
-template <class Graph>
-struct graph_io;
-template <class Graph>
-struct graph_io<const Graph> : graph_io<Graph> {};
-
-template <class... InTensors, std::size_t... OutSlots, class... Nodes>
-struct graph_io<graph<inputs<InTensors...>, outputs<OutSlots...>, Nodes...>> {
-  static constexpr std::array<std::size_t, sizeof...(InTensors)> input_slots{InTensors::slot...};
-  static constexpr std::array<std::size_t, sizeof...(OutSlots)> output_slots{OutSlots...};
-
-  /// Position of `slot` among the graph's inputs (outputs), or no_node.
-  static constexpr std::size_t input_index(std::size_t slot) {
-    const auto *it = std::ranges::find(input_slots, slot);
-    return it == input_slots.end() ? no_node : static_cast<std::size_t>(it - input_slots.begin());
-  }
-  static constexpr std::size_t output_index(std::size_t slot) {
-    const auto *it = std::ranges::find(output_slots, slot);
-    return it == output_slots.end() ? no_node : static_cast<std::size_t>(it - output_slots.begin());
-  }
-  /// How many node inputs read `slot`.
-  static constexpr std::size_t readers(std::size_t slot) {
-    std::size_t n = 0;
-    (
-        [&] {
-          for (std::size_t s : Nodes::inputs::slots)
-            n += s == slot ? 1 : 0;
-        }(),
-        ...);
-    return n;
-  }
-};
-
 namespace detail {
 
 /// What node I would do if a call started there: the longest chain the NPU can merge, or why it
@@ -105,7 +72,6 @@ inline constexpr bool is_max_pool<max_pool2d<S, A>> = true;
 template <class ConstOrGraph, capabilities Caps>
 struct planner {
   using Graph = std::remove_cvref_t<ConstOrGraph>;
-  using io = graph_io<Graph>;
   using node_types = typename Graph::node_types;
   static constexpr std::size_t n_nodes = Graph::n_nodes;
 
@@ -116,7 +82,8 @@ struct planner {
 
   /// Bytes of the tensor in `slot` and whether it lives in the arena.
   template <std::size_t Slot>
-  static constexpr std::size_t slot_bytes = Graph::template slot_shape_t<Slot>::size;
+  static constexpr std::size_t slot_bytes = Graph::template slot_shape_t<Slot>::size *
+      Graph::slot_element_bytes(Slot);
   static constexpr bool in_arena(std::size_t slot) { return Graph::plan.buffer[slot] != no_node; }
 
   /// Node J consumes node J-1's output and nothing else reads it or sees it: the tensor between
@@ -125,7 +92,7 @@ struct planner {
   static constexpr bool wired_to_previous() {
     constexpr std::size_t between = node_t<J - 1>::output;
     return node_t<J>::inputs::size == 1 && node_t<J>::inputs::slots[0] == between &&
-           io::readers(between) == 1 && io::output_index(between) == no_node;
+           Graph::readers(between) == 1 && Graph::output_index(between) == no_node;
   }
 
   /// A merged call reads its first node's input while writing its last node's output; the memory
