@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "onnx2hpp/core/fixed_string.hpp"
+#include "onnx2hpp/layers/layer.hpp"
 
 namespace onnx2hpp {
 
@@ -18,6 +19,7 @@ struct in {
 
 template <fixed_string Name, class Inputs, std::size_t Output, class Layer>
 struct graph_node {
+  static_assert(layer_spec<Layer>, "node: the layer does not model layer_spec (layers/layer.hpp)");
   static_assert(Inputs::size == Layer::n_inputs,
                 "node: the number of input slots differs from the number of layer inputs");
   using layer_type = Layer;

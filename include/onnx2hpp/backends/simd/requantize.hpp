@@ -12,17 +12,12 @@
 #include <cstdint>
 #include <limits>
 
+#include "onnx2hpp/backends/simd/isa/concepts.hpp"
 #include "onnx2hpp/backends/simd/layout.hpp"
 #include "onnx2hpp/core/fixed_point.hpp"
 #include "onnx2hpp/core/output_stage.hpp"
 
 namespace onnx2hpp::simd {
-
-/// An ISA with int32 vector lanes (every one except isa::portable).
-template <class Isa>
-concept vector_isa = requires {
-  typename Isa::batch;
-};
 
 /// The shift of a quantized_multiplier split as the scalar code does: left = min(max(shift, 0),
 /// 31), right = max(−shift, 0).

@@ -4,8 +4,9 @@
 //   __ARM_NEON (AArch64)                           -> isa::neon         (sdot if
 //                                                     __ARM_FEATURE_DOTPROD, else smull + sadalp)
 //   otherwise                                      -> isa::portable     (plain loops)
-// Define ONNX2HPP_SIMD_PORTABLE to force the portable path. Every ISA struct has the same
-// interface; `available_isas` lists those compiled in, so tests can run each of them.
+// Define ONNX2HPP_SIMD_PORTABLE to force the portable path. Every ISA struct models the
+// interface of isa/concepts.hpp (checked below); `available_isas` lists those compiled in, so
+// tests can run each of them.
 #pragma once
 
 #include <tuple>
@@ -30,10 +31,22 @@
 
 #include "onnx2hpp/backends/simd/isa/avx2.hpp"
 #include "onnx2hpp/backends/simd/isa/avx512_vnni.hpp"
+#include "onnx2hpp/backends/simd/isa/concepts.hpp"
 #include "onnx2hpp/backends/simd/isa/neon.hpp"
 #include "onnx2hpp/backends/simd/isa/portable.hpp"
 
 namespace onnx2hpp::simd {
+
+static_assert(int8_isa<isa::portable> && !vector_isa<isa::portable>);
+#if defined(ONNX2HPP_SIMD_HAS_AVX512_VNNI)
+static_assert(vector_isa<isa::avx512_vnni>);
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_AVX2)
+static_assert(vector_isa<isa::avx2>);
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_NEON)
+static_assert(vector_isa<isa::neon>);
+#endif
 
 #if defined(ONNX2HPP_SIMD_PORTABLE)
 using native_isa = isa::portable;
