@@ -72,8 +72,8 @@ T *mut(const T *p) {
 }
 
 /// int8/int32 constants copied at compile time through const_data's constexpr operator[].
-template <std::size_t N, class T>
-consteval std::array<T, N> copy_constants(const onnx2hpp::const_data<T> &d) {
+template <std::size_t N, class T, std::size_t Extent>
+consteval std::array<T, N> copy_constants(const onnx2hpp::const_data<T, Extent> &d) {
   std::array<T, N> a{};
   if (!d.empty())
     for (std::size_t i = 0; i < N; ++i)

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 namespace onnx2hpp {
@@ -19,17 +20,57 @@ struct from_bytes_t {
 };
 inline constexpr from_bytes_t from_bytes{};
 
-template <class T>
+namespace detail {
+/// Which pointer of a const_data is set.
+enum class const_storage : unsigned char { none, typed, bytes };
+} // namespace detail
+
+/// Read-only view of N constants of type T (N = std::dynamic_extent: a length the type does not
+/// know). A layer declares its weights with their length, const_data<std::int8_t, weight_count>,
+/// so that an array (std::array, a C array, or the bytes of a string literal) of another length
+/// does not compile; a pointer carries no length and is taken on trust. A view with a length
+/// converts to one without.
+template <class T, std::size_t N = std::dynamic_extent>
 class const_data {
   static_assert(std::is_integral_v<T>,
                 "constants are integers (int8 weights, int32 bias/multipliers)");
+  template <class, std::size_t>
+  friend class const_data;
+
+  template <std::size_t M>
+  static constexpr bool length_ok = N == std::dynamic_extent || M == N;
 
 public:
+  static constexpr std::size_t extent = N;
+
   constexpr const_data() = default;
-  constexpr const_data(const T *typed) : typed_(typed), storage_(storage::typed) {}
-  template <std::size_t N>
-  constexpr const_data(const std::array<T, N> &a) : typed_(a.data()), storage_(storage::typed) {}
-  constexpr const_data(from_bytes_t, const char *bytes) : bytes_(bytes), storage_(storage::bytes) {}
+  /// A pointer to the constants (their number is the caller's promise).
+  template <class P>
+  requires(std::is_convertible_v<P, const T *> &&
+           !std::is_array_v<std::remove_cvref_t<P>>) constexpr const_data(P &&typed)
+      : typed_(typed), storage_(storage::typed) {}
+  template <std::size_t M>
+  constexpr const_data(const T (&a)[M]) : typed_(a), storage_(storage::typed) {
+    static_assert(length_ok<M>, "const_data: the array's length is not the layer's");
+  }
+  template <std::size_t M>
+  constexpr const_data(const std::array<T, M> &a) : typed_(a.data()), storage_(storage::typed) {
+    static_assert(length_ok<M>, "const_data: the array's length is not the layer's");
+  }
+  /// Little-endian bytes: a string literal's (its terminating NUL not counted) or a char array's.
+  template <std::size_t M>
+  constexpr const_data(from_bytes_t, const char (&bytes)[M])
+      : bytes_(bytes), storage_(storage::bytes) {
+    static_assert(N == std::dynamic_extent || M == N * sizeof(T) || M == N * sizeof(T) + 1,
+                  "const_data: the byte array's length is not the layer's");
+  }
+  constexpr const_data(from_bytes_t, const char *bytes) requires(N == std::dynamic_extent)
+      : bytes_(bytes), storage_(storage::bytes) {}
+  /// Forgets the length.
+  template <std::size_t M>
+  requires(N == std::dynamic_extent &&
+           M != std::dynamic_extent) constexpr const_data(const const_data<T, M> &other)
+      : typed_(other.typed_), bytes_(other.bytes_), storage_(other.storage_) {}
 
   // Which pointer is set is recorded explicitly: comparing the address of a static object with
   // nullptr is not a constant expression for g++ under -fsanitize.
@@ -56,7 +97,7 @@ public:
   }
 
 private:
-  enum class storage : unsigned char { none, typed, bytes };
+  using storage = detail::const_storage;
   const T *typed_ = nullptr;
   const char *bytes_ = nullptr;
   storage storage_ = storage::none;

@@ -76,9 +76,9 @@ struct conv2d {
   static constexpr std::size_t weight_count =
       A.out_channels * A.kernel_h * A.kernel_w * in_channels_per_group;
 
-  const_data<std::int8_t> weights; ///< OHWI, weight_count values
-  const_data<std::int32_t>
-      bias; ///< [out_channels], scale input_scale*weight_scale[oc]; may be empty
+  const_data<std::int8_t, weight_count> weights; ///< OHWI
+  /// [out_channels], scale input_scale*weight_scale[oc]; may be empty
+  const_data<std::int32_t, A.out_channels> bias;
   std::int32_t input_zero_point = 0;
   std::int32_t weight_zero_point = 0; ///< per tensor (PTQ weights are symmetric: 0)
   basic_output_stage<A.rounding> output;

@@ -54,10 +54,11 @@ struct dense {
   static constexpr std::uint64_t macs = std::uint64_t{rows} * depth * Units;
   static constexpr std::size_t weight_count = Units * depth;
 
-  const_data<std::int8_t> weights; ///< [Units][K], weight_count values
-  const_data<std::int32_t> bias;   ///< [Units], scale input_scale*weight_scale[u]; may be empty
+  const_data<std::int8_t, weight_count> weights; ///< [Units][K]
+  const_data<std::int32_t, Units>
+      bias; ///< [Units], scale input_scale*weight_scale[u]; may be empty
   std::int32_t input_zero_point = 0;
-  std::int32_t weight_zero_point = 0; ///< per tensor (PTQ weights are symmetric: 0)
+  std::int32_t weight_zero_point = 0;  ///< per tensor (PTQ weights are symmetric: 0)
   basic_output_stage<Rounding> output; ///< per channel over units, or per tensor
 };
 

@@ -40,7 +40,7 @@ struct conv2d_integer {
   static constexpr std::uint64_t macs = geometry::macs;
   static constexpr std::size_t weight_count = geometry::weight_count;
 
-  const_data<std::int8_t> weights; ///< OHWI, weight_count values
+  const_data<std::int8_t, weight_count> weights; ///< OHWI
   std::int32_t input_zero_point = 0;
   const_data<std::int32_t> weight_zero_points; ///< [out_channels], or [1] for all
   std::size_t weight_zero_points_count = 1;
@@ -71,7 +71,7 @@ struct dense_integer {
   static constexpr std::uint64_t macs = std::uint64_t{rows} * depth * Units;
   static constexpr std::size_t weight_count = Units * depth;
 
-  const_data<std::int8_t> weights; ///< [Units][K]
+  const_data<std::int8_t, weight_count> weights; ///< [Units][K]
   std::int32_t input_zero_point = 0;
   const_data<std::int32_t> weight_zero_points; ///< [Units], or [1] for all
   std::size_t weight_zero_points_count = 1;
