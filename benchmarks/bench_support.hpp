@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "onnx2hpp/backends/ref/all.hpp"
-#include "onnx2hpp/backends/simd/simd.hpp"
+#include "onnx2hpp/backends/simd/all.hpp"
 
 namespace onnx2hpp::bench {
 

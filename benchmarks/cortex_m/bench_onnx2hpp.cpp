@@ -25,7 +25,7 @@
 #include <boost/hana/at.hpp>
 
 #if BENCH_BACKEND_SIMD
-#include <onnx2hpp/backends/simd/simd.hpp>
+#include <onnx2hpp/backends/simd/all.hpp>
 using backend = onnx2hpp::backends::simd;
 #define BENCH_SIDE "simd"
 #else

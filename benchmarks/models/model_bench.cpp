@@ -32,7 +32,7 @@ int main() {
 #include <vector>
 
 #include "onnx2hpp/backends/ref/all.hpp"
-#include "onnx2hpp/backends/simd/simd.hpp"
+#include "onnx2hpp/backends/simd/all.hpp"
 
 namespace {
 

@@ -30,8 +30,8 @@
 
 #include <onnx2hpp/backends/npu/all.hpp>
 
-#if __has_include(<onnx2hpp/backends/simd/simd.hpp>)
-#include <onnx2hpp/backends/simd/simd.hpp>
+#if __has_include(<onnx2hpp/backends/simd/all.hpp>)
+#include <onnx2hpp/backends/simd/all.hpp>
 #define RUN_NPY_HAS_SIMD 1
 #endif
 

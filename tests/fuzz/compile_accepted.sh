@@ -44,7 +44,7 @@ trap 'rm -rf "$work"' EXIT
 cat >"$work/check.cpp" <<'CPP'
 #include "model.hpp"
 
-#include <onnx2hpp/backends/simd/simd.hpp>
+#include <onnx2hpp/backends/simd/all.hpp>
 
 #include <array>
 #include <cstdint>

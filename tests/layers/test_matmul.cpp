@@ -11,7 +11,7 @@
 #include "../support/random.hpp"
 #include "onnx2hpp/backends/npu/all.hpp"
 #include "onnx2hpp/backends/ref/matmul.hpp"
-#include "onnx2hpp/backends/simd/simd.hpp"
+#include "onnx2hpp/backends/simd/all.hpp"
 #include "onnx2hpp/graph/graph.hpp"
 
 using namespace onnx2hpp;

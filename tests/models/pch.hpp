@@ -14,6 +14,6 @@
 #include <vector>
 
 #include <onnx2hpp/onnx2hpp.hpp>
-#if __has_include(<onnx2hpp/backends/simd/simd.hpp>)
-#include <onnx2hpp/backends/simd/simd.hpp>
+#if __has_include(<onnx2hpp/backends/simd/all.hpp>)
+#include <onnx2hpp/backends/simd/all.hpp>
 #endif

@@ -13,7 +13,7 @@
 
 #include "../support/random.hpp"
 #include "onnx2hpp/backends/ref/all.hpp"
-#include "onnx2hpp/backends/simd/simd.hpp"
+#include "onnx2hpp/backends/simd/all.hpp"
 
 namespace onnx2hpp::test {
 
@@ -110,6 +110,18 @@ template <class PackedLayer, std::size_t N>
 std::size_t mismatches_against_ref(const PackedLayer &packed_layer,
                                    const std::array<const std::int8_t *, N> &inputs) {
   return mismatches_against_ref(packed_layer.layer(), packed_layer, inputs);
+}
+
+/// Mismatches of the simd kernel of `l` against ref's (the same unpacked layer on both).
+template <class Layer, std::size_t N>
+std::size_t compare(const Layer &l, const std::array<const std::int8_t *, N> &in) {
+  return mismatches_against_ref(l, l, in);
+}
+
+/// A random fp32 scale in [0.01, 3], a power of two one time in three (products land on ties).
+inline float random_scale(rng &r) {
+  return r.uniform(0, 2) == 0 ? std::ldexp(1.0f, r.uniform(-3, 1))
+                              : 0.01f * static_cast<float>(r.uniform(1, 300));
 }
 
 } // namespace onnx2hpp::test

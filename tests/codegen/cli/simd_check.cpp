@@ -5,7 +5,7 @@
 #include "good.hpp"
 #include "op_zoo.hpp"
 
-#include <onnx2hpp/backends/simd/simd.hpp>
+#include <onnx2hpp/backends/simd/all.hpp>
 
 #include <array>
 #include <cstdio>

@@ -1,0 +1,22 @@
+// The simd backend: `backends::simd` (see backend.hpp), every simd kernel, and `simd::pack` /
+// `simd::packed` for the constants of conv2d and dense. Include with the ref backend:
+//   #include <onnx2hpp/onnx2hpp.hpp>
+//   #include <onnx2hpp/backends/simd/all.hpp>
+//   static constexpr auto conv0_pack = simd::pack(conv0);
+//   ... node<"conv0", in<0>, 1>(simd::packed{conv0, conv0_pack}) ...
+//   net.run<backends::simd>(input, output, arena);
+// Layers without a simd kernel here (pad, reshape, transposes other than [P,A,B] -> [P,B,A],
+// resize, softmax, and unpacked conv2d/dense) run on ref.
+#pragma once
+
+#include "onnx2hpp/backends/simd/activation.hpp"
+#include "onnx2hpp/backends/simd/backend.hpp"
+#include "onnx2hpp/backends/simd/concat.hpp"
+#include "onnx2hpp/backends/simd/conv2d.hpp"
+#include "onnx2hpp/backends/simd/dense.hpp"
+#include "onnx2hpp/backends/simd/depthwise.hpp"
+#include "onnx2hpp/backends/simd/elementwise.hpp"
+#include "onnx2hpp/backends/simd/pack.hpp"
+#include "onnx2hpp/backends/simd/pooling.hpp"
+#include "onnx2hpp/backends/simd/slice.hpp"
+#include "onnx2hpp/backends/simd/transpose.hpp"
