@@ -40,7 +40,8 @@ constexpr extent_set extents_up_to(std::size_t max) {
   return s;
 }
 
-/// The capability description of an accelerator. Every check in check.hpp reads only this.
+/// The capability description of an accelerator. Every check in operation_check.hpp reads only
+/// this.
 struct capabilities {
   // --- convolution (conv2d) ---------------------------------------------------------------------
   extent_set conv_kernel;           ///< allowed kernel_h and kernel_w

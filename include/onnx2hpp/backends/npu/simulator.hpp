@@ -7,8 +7,8 @@
 // - Data moves like on the device: each call copies its input rows/elements and weights into an
 //   on-chip array of Caps.on_chip_bytes bytes, computes there, and copies its output back, so a
 //   wrong tile shows as a wrong result rather than passing by reading the whole tensor.
-// - Cycles follow the model in check.hpp (per-call overhead, DMA bytes per cycle, MACs per cycle,
-//   vector ops per cycle); totals and a fixed-size command log (the first LogCapacity calls,
+// - Cycles follow the model in cost_model.hpp (per-call overhead, DMA bytes per cycle, MACs per
+//   cycle, vector ops per cycle); totals and a fixed-size command log (the first LogCapacity calls,
 //   later ones counted in `dropped`) are kept. No heap: the object holds the on-chip array, so
 //   give it static storage when Caps.on_chip_bytes is large for your stack.
 // - `deferred = true` queues calls and runs them in wait() (a queue of QueueCapacity; a full
