@@ -1,0 +1,69 @@
+// The int8 inner products of the ref backend's run-time paths (conv2d, dense).
+//
+// The ref kernels are the definition of each layer and run as written inside constant
+// expressions. At run time they are also the fallback of every other backend, and the code
+// that runs on cores without SIMD (Cortex-M0/M3, or any target the simd backend does not
+// cover), so conv2d and dense take a second path there: raw pointers instead of const_data's
+// per-element storage test, and the input zero point taken out of the inner loop where the
+// whole window is in the input (Σ(x − zx)·w = Σx·w − zx·Σw). Both paths compute the same
+// int32 sums; tests/ref checks them against each other on random geometries.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace onnx2hpp::ref_detail {
+
+/// Σ x[i]·w[i] for i < n.
+inline std::int32_t dot(const std::int8_t *x, const std::int8_t *w, std::size_t n) {
+  std::int32_t a0 = 0, a1 = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a0 += x[i] * w[i] + x[i + 2] * w[i + 2];
+    a1 += x[i + 1] * w[i + 1] + x[i + 3] * w[i + 3];
+  }
+  for (; i < n; ++i)
+    a0 += x[i] * w[i];
+  return a0 + a1;
+}
+
+/// Σ (x[i] − zx)·w[i] for i < n: the windows that reach into the padding.
+inline std::int32_t dot_offset(const std::int8_t *x, const std::int8_t *w, std::size_t n,
+                               std::int32_t zx) {
+  std::int32_t a = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    a += (x[i] - zx) * w[i];
+  return a;
+}
+
+/// Σ w[i] for i < n.
+inline std::int32_t sum(const std::int8_t *w, std::size_t n) {
+  std::int32_t a = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    a += w[i];
+  return a;
+}
+
+/// The taps [first, last) of a window axis that fall inside the input: output position `o`,
+/// kernel `k`, stride, dilation, padding before, input extent.
+struct tap_range {
+  std::size_t first, last;
+};
+inline tap_range valid_taps(std::size_t o, std::size_t k, std::size_t stride, std::size_t dilation,
+                            std::size_t pad, std::size_t extent) {
+  // Input position of tap t: o·stride + t·dilation − pad, inside [0, extent).
+  const std::ptrdiff_t origin =
+      static_cast<std::ptrdiff_t>(o * stride) - static_cast<std::ptrdiff_t>(pad);
+  const auto d = static_cast<std::ptrdiff_t>(dilation);
+  std::ptrdiff_t first = origin < 0 ? (-origin + d - 1) / d : 0;
+  std::ptrdiff_t last = (static_cast<std::ptrdiff_t>(extent) - origin + d - 1) / d;
+  if (last > static_cast<std::ptrdiff_t>(k))
+    last = static_cast<std::ptrdiff_t>(k);
+  if (last < 0)
+    last = 0;
+  if (first > last)
+    first = last;
+  return {static_cast<std::size_t>(first), static_cast<std::size_t>(last)};
+}
+
+} // namespace onnx2hpp::ref_detail
