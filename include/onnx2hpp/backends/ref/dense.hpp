@@ -21,16 +21,15 @@ struct kernel<backends::ref, dense<InShape, Units, R>> {
     constexpr std::size_t k_n = layer::depth;
     const std::int8_t *x = inputs[0];
     if (!std::is_constant_evaluated() && l.weight_zero_point == 0) {
-      // Run time, symmetric weights: raw pointers, and the input zero point out of the inner
-      // loop (bias − zx·Σw per unit; see ref/inner_product.hpp).
+      // Run time, symmetric weights: raw pointers, one pass over each unit's weights
+      // (ref/inner_product.hpp).
       const std::int8_t *w = l.weights.data();
-      for (std::size_t u = 0; u < Units; ++u) {
-        const std::int8_t *wu = w + u * k_n;
-        const std::int32_t term =
-            (l.bias.empty() ? 0 : l.bias[u]) - l.input_zero_point * ref_detail::sum(wu, k_n);
-        for (std::size_t r = 0; r < layer::rows; ++r)
-          out[r * Units + u] = l.output.apply(term + ref_detail::dot(x + r * k_n, wu, k_n), u);
-      }
+      for (std::size_t r = 0; r < layer::rows; ++r)
+        for (std::size_t u = 0; u < Units; ++u)
+          out[r * Units + u] = l.output.apply(
+              (l.bias.empty() ? 0 : l.bias[u]) +
+                  ref_detail::dot_offset(x + r * k_n, w + u * k_n, k_n, l.input_zero_point),
+              u);
       return;
     }
     for (std::size_t r = 0; r < layer::rows; ++r)
