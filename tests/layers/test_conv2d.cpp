@@ -263,6 +263,78 @@ TEST_SUITE("layers") {
                                            .groups = 8}>(8, true, true);
   }
 
+  TEST_CASE("conv2d: run-time paths (channel chunks, depthwise, windows in the padding)") {
+    // The ref kernel's run-time path splits output channels into chunks of 16 and treats whole
+    // windows and windows that reach into the padding apart (ref/inner_product.hpp).
+    check_against_independent<1, 6, 7, 37,
+                              conv2d_attrs{.out_channels = 35,
+                                           .kernel_h = 3,
+                                           .kernel_w = 3,
+                                           .pad_top = 1,
+                                           .pad_left = 1,
+                                           .pad_bottom = 1,
+                                           .pad_right = 1}>(11, true, true);
+    check_against_independent<1, 9, 8, 40,
+                              conv2d_attrs{.out_channels = 40,
+                                           .kernel_h = 3,
+                                           .kernel_w = 3,
+                                           .stride_h = 2,
+                                           .stride_w = 2,
+                                           .pad_top = 0,
+                                           .pad_left = 1,
+                                           .pad_bottom = 1,
+                                           .pad_right = 0,
+                                           .groups = 40}>(12, true, true);
+    check_against_independent<1, 11, 10, 17,
+                              conv2d_attrs{.out_channels = 17,
+                                           .kernel_h = 5,
+                                           .kernel_w = 5,
+                                           .dilation_h = 2,
+                                           .dilation_w = 2,
+                                           .pad_top = 4,
+                                           .pad_left = 4,
+                                           .pad_bottom = 4,
+                                           .pad_right = 4,
+                                           .groups = 17}>(13, false, true);
+    check_against_independent<1, 3, 4, 5,
+                              conv2d_attrs{.out_channels = 18,
+                                           .kernel_h = 2,
+                                           .kernel_w = 2,
+                                           .pad_top = 3,
+                                           .pad_left = 3,
+                                           .pad_bottom = 3,
+                                           .pad_right = 3}>(14, true, true);
+    check_against_independent<1, 7, 7, 32,
+                              conv2d_attrs{.out_channels = 12,
+                                           .kernel_h = 3,
+                                           .kernel_w = 3,
+                                           .dilation_w = 2,
+                                           .pad_top = 1,
+                                           .pad_left = 2,
+                                           .pad_bottom = 1,
+                                           .pad_right = 2,
+                                           .groups = 4}>(15, true, true);
+    check_against_independent<1, 6, 6, 20,
+                              conv2d_attrs{.out_channels = 40,
+                                           .kernel_h = 3,
+                                           .kernel_w = 3,
+                                           .pad_top = 1,
+                                           .pad_left = 1,
+                                           .pad_bottom = 1,
+                                           .pad_right = 1,
+                                           .groups = 20}>(16, true, false);
+    check_against_independent<2, 5, 3, 3,
+                              conv2d_attrs{.out_channels = 16,
+                                           .kernel_h = 3,
+                                           .kernel_w = 3,
+                                           .stride_h = 2,
+                                           .stride_w = 2,
+                                           .pad_top = 1,
+                                           .pad_left = 1,
+                                           .pad_bottom = 1,
+                                           .pad_right = 1}>(17, true, true);
+  }
+
   TEST_CASE("conv2d: reads constants stored as string-literal bytes") {
     // The generator emits weights as string literals; the same values as a typed array must give
     // the same result. Bias 0x00000100 little-endian = 256 -> x0.5 = 128 -> clamp 127.

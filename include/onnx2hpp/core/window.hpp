@@ -72,6 +72,29 @@ struct window_axis {
     return t;
   }
 
+  /// The taps [first, last) of output o that lie inside an input of extent `in` (they are
+  /// contiguous; first == last when the whole window lies in the padding).
+  struct tap_range {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    constexpr bool whole(std::size_t kernel_size) const {
+      return first == 0 && last == kernel_size;
+    }
+  };
+  constexpr tap_range inside_taps(std::size_t o, std::size_t in) const {
+    // Tap k reads origin + k·dilation: inside when ceil(−origin/d) <= k < ceil((in − origin)/d).
+    const std::ptrdiff_t origin = tap(o, 0);
+    const auto d = static_cast<std::ptrdiff_t>(dilation);
+    const auto k = static_cast<std::ptrdiff_t>(kernel);
+    std::ptrdiff_t first = origin < 0 ? (-origin + d - 1) / d : 0;
+    std::ptrdiff_t last = static_cast<std::ptrdiff_t>(in) > origin
+                              ? (static_cast<std::ptrdiff_t>(in) - origin + d - 1) / d
+                              : 0;
+    last = last < k ? last : k;
+    first = first < last ? first : last;
+    return {static_cast<std::size_t>(first), static_cast<std::size_t>(last)};
+  }
+
   friend constexpr bool operator==(const window_axis &, const window_axis &) = default;
 };
 
