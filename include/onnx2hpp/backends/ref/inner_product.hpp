@@ -17,31 +17,41 @@
 
 namespace onnx2hpp::ref_detail {
 
+// The loops run on pointers, four products a step into one accumulator: on Armv7-M, GCC -O2
+// turns that into a chain of multiply-accumulates with immediate-offset loads (about 4
+// instructions a product, against 5 for two accumulators and 11 for indexed const_data reads).
+
 /// Σ x[i]·w[i] for i < n.
 inline std::int32_t dot(const std::int8_t *x, const std::int8_t *w, std::size_t n) {
-  std::int32_t a0 = 0, a1 = 0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += x[i] * w[i] + x[i + 2] * w[i + 2];
-    a1 += x[i + 1] * w[i + 1] + x[i + 3] * w[i + 3];
+  std::int32_t a = 0;
+  const std::int8_t *const end4 = x + (n & ~std::size_t{3});
+  const std::int8_t *const end = x + n;
+  for (; x != end4; x += 4, w += 4) {
+    a += x[0] * w[0];
+    a += x[1] * w[1];
+    a += x[2] * w[2];
+    a += x[3] * w[3];
   }
-  for (; i < n; ++i)
-    a0 += x[i] * w[i];
-  return a0 + a1;
+  for (; x != end; ++x, ++w)
+    a += *x * *w;
+  return a;
 }
 
 /// Σ (x[i] − zx)·w[i] for i < n: dense rows, and the windows that reach into the padding.
 inline std::int32_t dot_offset(const std::int8_t *x, const std::int8_t *w, std::size_t n,
                                std::int32_t zx) {
-  std::int32_t a0 = 0, a1 = 0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += (x[i] - zx) * w[i] + (x[i + 2] - zx) * w[i + 2];
-    a1 += (x[i + 1] - zx) * w[i + 1] + (x[i + 3] - zx) * w[i + 3];
+  std::int32_t a = 0;
+  const std::int8_t *const end4 = x + (n & ~std::size_t{3});
+  const std::int8_t *const end = x + n;
+  for (; x != end4; x += 4, w += 4) {
+    a += (x[0] - zx) * w[0];
+    a += (x[1] - zx) * w[1];
+    a += (x[2] - zx) * w[2];
+    a += (x[3] - zx) * w[3];
   }
-  for (; i < n; ++i)
-    a0 += (x[i] - zx) * w[i];
-  return a0 + a1;
+  for (; x != end; ++x, ++w)
+    a += (*x - zx) * *w;
+  return a;
 }
 
 /// Σ w[i] for i < n.
