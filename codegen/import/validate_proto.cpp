@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <set>
 #include <string_view>
@@ -267,6 +268,14 @@ void validate_proto(const onnx::ModelProto &model, const std::filesystem::path &
         return fmt::format("attribute '{}' of node '{}' ({}) in '{}'", a.name(), node.name(),
                            node.op_type(), path.string());
       };
+      // Float attributes (alphas, betas, epsilons) become tables and literals in the header.
+      bool finite = std::isfinite(a.f());
+      for (float v : a.floats())
+        finite = finite && std::isfinite(v);
+      if (!finite)
+        throw error(
+            failure::unsupported_model,
+            fmt::format("{} is not finite; onnx2hpp takes finite float attributes only", where()));
       if (a.has_t())
         check_tensor(a.t(), where());
       for (const auto &t : a.tensors())

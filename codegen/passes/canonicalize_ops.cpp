@@ -56,6 +56,11 @@ private:
     throw error(failure::unsupported_model, fmt::format("{}: {}", where(g_, o), why));
   }
 
+  /// Operands that contradict ONNX's definition of the op.
+  [[noreturn]] void invalid(const ir::op &o, const std::string &why) const {
+    throw error(failure::unreadable_model, fmt::format("{}: {}", where(g_, o), why));
+  }
+
   const ir::tensor &constant_operand(const ir::op &o, std::size_t i, const std::string &role) {
     if (o.input(i) == ir::no_tensor || !g_.at(o.input(i)).is_constant())
       unsupported(
@@ -328,13 +333,28 @@ private:
     }
     auto &a = o.get<ir::slice_attrs>();
     auto rank = static_cast<std::int64_t>(g_.at(o.input(0)).shape.size());
+    const auto n = a.starts.size();
+    if (a.ends.size() != n || (!a.axes.empty() && a.axes.size() != n) ||
+        (!a.steps.empty() && a.steps.size() != n) ||
+        (a.axes.empty() && static_cast<std::int64_t>(n) > rank))
+      invalid(o, fmt::format("its starts, ends, axes and steps have {}, {}, {} and {} values (for "
+                             "a tensor of rank {})",
+                             n, a.ends.size(), a.axes.size(), a.steps.size(), rank));
     if (a.axes.empty())
-      for (std::int64_t i = 0; i < static_cast<std::int64_t>(a.starts.size()); ++i)
+      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
         a.axes.push_back(i);
-    for (auto &x : a.axes)
+    std::vector<bool> sliced(static_cast<std::size_t>(rank), false);
+    for (auto &x : a.axes) {
+      if (x < -rank || x >= rank)
+        invalid(o, fmt::format("axis {} is outside [{}, {}) for a tensor of rank {}", x, -rank,
+                               rank, rank));
       if (x < 0)
         x += rank;
-    a.steps.resize(a.starts.size(), 1);
+      if (sliced[static_cast<std::size_t>(x)])
+        invalid(o, fmt::format("axis {} is sliced twice", x));
+      sliced[static_cast<std::size_t>(x)] = true;
+    }
+    a.steps.resize(n, 1);
     o.inputs.resize(1);
   }
 

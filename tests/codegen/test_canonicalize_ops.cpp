@@ -117,6 +117,28 @@ TEST_SUITE("canonicalize_ops") {
     CHECK(s.steps == std::vector<std::int64_t>{1});
   }
 
+  TEST_CASE("Slice operands: an axis out of range, an axis twice or counts that differ are "
+            "refused") {
+    // Opset 100: libonnx has no schema for it, so nothing checked the operands before.
+    auto refused = [](dims_t axes, dims_t ends, const char *why) {
+      model_builder m(100);
+      auto x = m.input("x", TP::FLOAT, {1, 4, 2, 2});
+      m.node("Slice",
+             {x, m.int64s("starts", {2}, {0, 0}),
+              m.int64s("ends", {static_cast<std::int64_t>(ends.size())}, ends),
+              m.int64s("axes", {static_cast<std::int64_t>(axes.size())}, axes)},
+             "slice");
+      m.output(model_builder::out("slice"), TP::FLOAT, {1, 4, 2, 2});
+      const auto [kind, message] = failure_of([&] { canonical(m); });
+      INFO(message);
+      CHECK(kind == failure::unreadable_model);
+      CHECK(contains(message, why));
+    };
+    refused({1, 11}, {1, 1}, "axis 11 is outside [-4, 4)");
+    refused({1, -3}, {1, 1}, "axis 1 is sliced twice");
+    refused({1, 2}, {1}, "have 2, 1, 2 and 0 values");
+  }
+
   TEST_CASE("Pad with an axes operand (opset 18) pads the listed axes only") {
     model_builder m(18);
     auto x = m.input("x", TP::FLOAT, {1, 2, 3, 4});

@@ -282,6 +282,18 @@ void hostile_fixtures(const std::filesystem::path &dir) {
   }
   conv_model([](auto &) {}, {1, 4, 6, 6}, {4, 4, 3, 3}, 1e-42f)
       .save(dir / "output_scale_denormal.onnx");
+  {
+    // A float attribute that is not finite (it would become a table and a literal).
+    auto m = qdq_around("LeakyRelu", {1, 4}, {1, 4});
+    for (auto &n : *m.proto().mutable_graph()->mutable_node())
+      if (n.op_type() == "LeakyRelu") {
+        auto *a = n.add_attribute();
+        a->set_name("alpha");
+        a->set_type(onnx::AttributeProto::FLOAT);
+        a->set_f(std::numeric_limits<float>::quiet_NaN());
+      }
+    m.save(dir / "attribute_not_finite.onnx");
+  }
 }
 
 } // namespace
