@@ -12,7 +12,7 @@
 // character (a name copied into a comment unescaped; compile_accepted.sh compiles a sample).
 //
 // Environment: ONNX2HPP_FUZZ_INTERNAL=1 also aborts on error(failure::internal), the generator's
-// own "this is a bug" category (off by default: those are reported through the exit code).
+// own "this is a bug" category (off by default for long triage runs; the CI runs set it).
 // ONNX2HPP_FUZZ_MASK_KNOWN=1 (a triage aid) skips models that match the precondition of a bug
 // already found and not yet fixed (matches_known_finding), so a run spends its time on new ones.
 

@@ -87,6 +87,11 @@ async function main() {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: args.opt,
+      // On x86 CPUs without VNNI (AVX2 or AVX-512 only), onnxruntime's u8s8 int8 kernels add
+      // pairs of products in int16 (vpmaddubsw) and saturate: QLinearConv/MatMul results then
+      // depend on the CPU. This option makes it widen weights outside [-64, 63] to u8u8, which
+      // is exact; on VNNI CPUs and on Arm it changes nothing. The oracle must be exact everywhere.
+      extra: { session: { x64quantprecision: '1' } },
     });
     const names = session.inputNames;
     if (args.inputs.length !== names.length) {
