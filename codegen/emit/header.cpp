@@ -148,35 +148,15 @@ private:
   }
   std::string shape_of(ir::tensor_id id) const { return shape_type(g_.at(id).shape); }
 
-  /// Graph inputs are the int8 tensors behind each boundary quantize (or int8 graph inputs);
-  /// graph outputs the int8 tensors in front of each boundary dequantize.
+  /// The graph's inputs, outputs, nodes and slots, as lowering computed them (emitted_graph).
   void find_boundary() {
-    for (auto id : g_.inputs) {
-      auto readers = g_.consumers(id);
-      auto quantize = std::find_if(readers.begin(), readers.end(), [&](std::size_t r) {
-        return g_.ops[r].kind == op_kind::quantize;
-      });
-      if (quantize != readers.end()) {
-        inputs_.push_back({id, g_.ops[*quantize].output()});
-        boundary_.insert(*quantize);
-      } else
-        inputs_.push_back({id, id});
-    }
-    for (auto id : g_.outputs) {
-      auto p = g_.producer(id);
-      if (p && g_.ops[*p].kind == op_kind::dequantize) {
-        outputs_.push_back({id, g_.ops[*p].input(0)});
-        boundary_.insert(*p);
-      } else
-        outputs_.push_back({id, id});
-    }
-    for (std::size_t i = 0; i < inputs_.size(); ++i)
-      slot_[inputs_[i].second] = i;
-    for (std::size_t i = 0; i < g_.ops.size(); ++i)
-      if (!boundary_.count(i)) {
-        nodes_.push_back(i);
-        slot_[g_.ops[i].output()] = inputs_.size() + nodes_.size() - 1;
-      }
+    const auto &e = model_.emitted;
+    for (const auto &io : e.inputs)
+      inputs_.push_back({io.onnx, io.tensor});
+    for (const auto &io : e.outputs)
+      outputs_.push_back({io.onnx, io.tensor});
+    nodes_ = e.node_ops;
+    slot_ = e.slot;
   }
 
   /// The arena holds at most every activation at once: bounded so that every size and offset the
@@ -1046,7 +1026,6 @@ private:
   header_options options_;
   std::vector<std::pair<ir::tensor_id, ir::tensor_id>> inputs_;  ///< (ONNX tensor, int8 tensor)
   std::vector<std::pair<ir::tensor_id, ir::tensor_id>> outputs_; ///< (ONNX tensor, int8 tensor)
-  std::set<std::size_t> boundary_;                               ///< quantize/dequantize ops
   std::vector<std::size_t> nodes_;                               ///< ops that are graph nodes
   std::map<ir::tensor_id, std::size_t> slot_;
   std::map<std::size_t, std::string> layer_names_;

@@ -133,7 +133,7 @@ std::vector<std::int32_t> accumulator_bias(ir::graph &g, const ir::op &o, double
 /// ConvInteger/MatMulInteger whose int32 result is not requantized: the accumulator is the
 /// output. Zero points only (the scales are 1); the weight zero point may be per output channel.
 /// A quantization of the output is only read by the boundary dequantize of a float graph output
-/// (recognise_integer_ops: M * (acc - zero_point)).
+/// (recognize_integer_ops: M * (acc - zero_point)).
 accumulating_layer lower_integer(ir::graph &g, const ir::op &o) {
   const auto &y = g.at(o.output());
   auto readers = g.consumers(o.output());
@@ -285,6 +285,7 @@ lowered_model lower(ir::graph g) {
     else if (g.ops[i].kind == op_kind::batch_matmul)
       out.layers[i] = lower_batch_matmul(g, g.ops[i]);
   out.graph = std::move(g);
+  out.emitted = emitted_graph_of(out.graph);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// MatMul of two computed tensors (QDQ MatMul, QLinearMatMul with a computed B): recognised by
+// MatMul of two computed tensors (QDQ MatMul, QLinearMatMul with a computed B): recognized by
 // canonicalize_ops as batch_matmul, laid out by to_nhwc, lowered and emitted as
 // onnx2hpp::batch_matmul; what is not supported is refused with the reason.
 
@@ -33,7 +33,7 @@ model_builder qdq_matmul(const dims_t &a_shape, const dims_t &b_shape, const dim
 
 ir::graph canonical(const model_builder &m) {
   return passes::canonicalize_ops(
-      passes::recognise_qdq(passes::drop_identities(passes::fold_constants(m.import()))));
+      passes::recognize_qdq(passes::drop_identities(passes::fold_constants(m.import()))));
 }
 
 } // namespace
