@@ -171,6 +171,10 @@ struct activation {
   double max = 0.0;    ///< clip
 };
 std::string to_string(const activation &a);
+/// Relu and Clip: a clamp of the quantized output (no table).
+inline bool is_clamp(const activation &a) {
+  return a.kind == activation_kind::relu || a.kind == activation_kind::clip;
+}
 
 using attributes = std::variant<std::monostate, conv_attrs, pool_attrs, axis_attrs, perm_attrs,
                                 axes_attrs, slice_attrs, pad_attrs, resize_attrs, cast_attrs,

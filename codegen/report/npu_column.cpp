@@ -101,10 +101,6 @@ npu::window2d window_of(const Attrs &a) {
           z(a.dilations[1]), z(a.pads[0]),   z(a.pads[1]),    z(a.pads[2]),    z(a.pads[3])};
 }
 
-bool is_clamp(const ir::activation &a) {
-  return a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip;
-}
-
 /// Extents of `shape` right-aligned to `rank` (leading 1s).
 std::array<std::size_t, npu::elementwise_descriptor::max_rank>
 aligned_dims(const ir::shape_t &shape, std::size_t rank) {
@@ -195,7 +191,7 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     d.a_dims = aligned_dims(in.shape, rank);
     d.b_dims = aligned_dims(g.at(o.input(1)).shape, rank);
     d.elements = {0, static_cast<std::size_t>(out.elements())};
-    if (o.fused_activation && !is_clamp(*o.fused_activation))
+    if (o.fused_activation && !ir::is_clamp(*o.fused_activation))
       d.activation.lut = &placeholder_table;
     ready(npu::call_kind::elementwise, d);
     break;
@@ -219,7 +215,7 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     d.a_dims = d.out_dims;
     d.elements = {0, static_cast<std::size_t>(ir::element_count(shape))};
     if (o.kind != op_kind::reshape) {
-      const bool clamp = o.kind == op_kind::activation && is_clamp(o.get<ir::activation>()) &&
+      const bool clamp = o.kind == op_kind::activation && ir::is_clamp(o.get<ir::activation>()) &&
                          in.quant && out.quant && ir::same_quantization(*in.quant, *out.quant);
       if (!clamp)
         d.activation.lut = &placeholder_table;
