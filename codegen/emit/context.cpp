@@ -46,6 +46,38 @@ std::string int32_constant(const std::string &name, const std::vector<std::int32
                      name, wrapped_list(v, "    "));
 }
 
+std::vector<std::string> window_fields(const std::array<std::int64_t, 2> &kernel,
+                                       const std::array<std::int64_t, 2> &strides,
+                                       const std::array<std::int64_t, 2> &dilations,
+                                       const std::array<std::int64_t, 4> &pads) {
+  std::vector<std::string> fields{fmt::format("kernel_h = {}", kernel[0]),
+                                  fmt::format("kernel_w = {}", kernel[1])};
+  auto field = [&](const char *name, std::int64_t value, std::int64_t default_value) {
+    if (value != default_value)
+      fields.push_back(fmt::format("{} = {}", name, value));
+  };
+  field("stride_h", strides[0], 1);
+  field("stride_w", strides[1], 1);
+  field("dilation_h", dilations[0], 1);
+  field("dilation_w", dilations[1], 1);
+  field("pad_top", pads[0], 0);
+  field("pad_left", pads[1], 0);
+  field("pad_bottom", pads[2], 0);
+  field("pad_right", pads[3], 0);
+  return fields;
+}
+
+std::string lut_declaration(const std::string &name, const std::optional<ir::activation> &a,
+                            float in_scale, std::int32_t in_zero_point, float out_scale,
+                            std::int32_t out_zero_point) {
+  auto [alpha, beta] = a ? activation_parameters(*a) : std::pair{0.0f, 0.0f};
+  return fmt::format("inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut("
+                     "{}, {}, {}, {}, {}, {}, {});\n",
+                     name, a ? library_activation(a->kind) : "onnx2hpp::activation_kind::none",
+                     float_literal(in_scale), in_zero_point, float_literal(out_scale),
+                     out_zero_point, float_literal(alpha), float_literal(beta));
+}
+
 std::string library_activation(ir::activation_kind k) {
   return fmt::format("onnx2hpp::activation_kind::{}", ir::name_of(k));
 }

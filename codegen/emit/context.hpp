@@ -3,11 +3,14 @@
 // the options, each layer's C++ name, and the helpers that read a tensor's quantization and spell
 // shapes, constants and activations.
 
+#include "emit/cpp_text.hpp"
 #include "emit/header.hpp"
 #include "lower/lower.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,15 +21,22 @@
 
 namespace onnx2hpp::codegen::emit {
 
-/// The C++ of one layer: the constants it reads, other declarations it needs, its type and its
-/// initializer; for conv/dense, what follows the layer (its simd pack and the `packed` wrapper
-/// the graph node holds).
+/// The C++ of one layer. `data`: its constants (weights, bias, requantization tables, simd
+/// packs), which go to the data header; `declarations`: what its initializer refers to besides
+/// them (tables the library computes at compile time); `type` and `init`: the layer; `pack`: for
+/// conv/dense, the size checks and the `<name>_packed` wrapper the graph node holds.
 struct layer_code {
-  std::string declarations;
-  std::string type;
-  std::string init;
-  std::string after{};
+  std::string data{};
+  std::string declarations{};
+  std::string type{};
+  std::string init{};
+  std::string pack{};
 };
+
+/// A layer without constants: its type and initializer.
+inline layer_code spec(std::string type, std::string init) {
+  return {.type = std::move(type), .init = std::move(init)};
+}
 
 class context {
 public:
@@ -69,10 +79,11 @@ public:
 /// `onnx2hpp::shape<...>` of a shape.
 std::string shape_type(const ir::shape_t &s);
 
-/// Comma-separated values, wrapped before `width` columns with `indent`.
+/// Comma-separated values, wrapped with `indent` so that no line is longer than `width`.
 template <class T>
 std::string wrapped_list(const std::vector<T> &values, std::string_view indent,
-                         std::size_t width = 100) {
+                         std::size_t width = column_limit) {
+  width -= indent.size() + 2; // the last line ends in "};"
   std::string out, line;
   for (std::size_t i = 0; i < values.size(); ++i) {
     auto item = fmt::format("{}{}", values[i], i + 1 < values.size() ? "," : "");
@@ -103,6 +114,19 @@ std::string int8_constant(const std::string &name, const std::vector<std::int8_t
                           const std::string &what);
 /// A std::array<std::int32_t, N> of `v`.
 std::string int32_constant(const std::string &name, const std::vector<std::int32_t> &v);
+
+/// The designated-initializer fields of a window (conv2d_attrs, pool2d_attrs): kernel_h and
+/// kernel_w, then only the strides, dilations and pads that differ from 1, 1 and 0.
+std::vector<std::string> window_fields(const std::array<std::int64_t, 2> &kernel,
+                                       const std::array<std::int64_t, 2> &strides,
+                                       const std::array<std::int64_t, 2> &dilations,
+                                       const std::array<std::int64_t, 4> &pads);
+
+/// `<name>_lut`, the 256-entry table of activation `a` (none: a plain requantization) from the
+/// input quantization to the output's, computed by onnx2hpp::make_activation_lut.
+std::string lut_declaration(const std::string &name, const std::optional<ir::activation> &a,
+                            float in_scale, std::int32_t in_zero_point, float out_scale,
+                            std::int32_t out_zero_point);
 
 /// onnx2hpp::activation_kind::<k>.
 std::string library_activation(ir::activation_kind k);

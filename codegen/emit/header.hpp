@@ -27,10 +27,23 @@ struct header_options {
   /// How every requantizing layer rounds (`--rounding`): the library's fixed-point default, or
   /// onnxruntime's fp32 scales with ties to even (emits `.mode` and the fp32 scales).
   onnx2hpp::rounding_mode rounding = onnx2hpp::rounding_mode::fixed_point;
+  /// The file name of the data header (weights, biases, requantization tables, simd packs),
+  /// which the header includes from its own folder (data_header_path); empty: one header.
+  std::string data_header{};
 };
 
-/// The header text. Throws failure::unsupported_model for ops the library has no layer for,
-/// listing each node.
+/// The generated text: the header and, when header_options::data_header names one, the data
+/// header it includes (else empty).
+struct generated_files {
+  std::string header;
+  std::string data;
+};
+
+/// The header (and data header). Throws failure::unsupported_model for ops the library has no
+/// layer for, listing each node; every text has passed check_header_text.
+generated_files emit_files(const lower::lowered_model &model, const header_options &options);
+
+/// One header holding everything (emit_files without a data header).
 std::string emit_header(const lower::lowered_model &model, const header_options &options);
 
 /// The default namespace for a model file: its stem as a C identifier (as onnx2hpp_add_model).

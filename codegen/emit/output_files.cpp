@@ -5,12 +5,58 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <unistd.h>
 
 namespace onnx2hpp::codegen::emit {
+
+namespace {
+
+/// The name of a file next to the header: [A-Za-z0-9_.-] only (no folder, no quote, no escape),
+/// ending in ".hpp", not starting with '.'.
+bool is_data_file_name(std::string_view name) {
+  return name.size() > 4 && name.ends_with(".hpp") && name.front() != '.' &&
+         std::all_of(name.begin(), name.end(), [](char ch) {
+           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' ||
+                  ch == '-';
+         });
+}
+
+/// Writes `text` to `temp` (a new file next to `path`); on failure removes it and throws
+/// failure::output_failed naming `path` and the system's reason.
+void write_file(const std::filesystem::path &temp, const std::filesystem::path &path,
+                const std::string &text) {
+  auto fail = [&](const std::string &what) {
+    const int cause = errno; // before remove() can overwrite it
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    throw error(failure::output_failed, fmt::format("cannot write '{}': {}: {}", path.string(),
+                                                    what, std::strerror(cause)));
+  };
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  if (!out)
+    fail("cannot create a file in its folder");
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  if (!out)
+    fail("writing failed");
+}
+
+} // namespace
+
+std::filesystem::path data_header_path(const std::filesystem::path &header) {
+  std::string stem = header.stem().string();
+  for (auto &ch : stem)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-'))
+      ch = '_';
+  if (stem.empty() || stem.front() == '.')
+    stem = "model" + stem;
+  return header.parent_path() / (stem + "_data.hpp");
+}
 
 void check_header_text(std::string_view text) {
   std::size_t line_number = 0;
@@ -32,8 +78,11 @@ void check_header_text(std::string_view text) {
       fail("a line continuation");
     auto first = line.find_first_not_of(' ');
     if (first != std::string_view::npos && line[first] == '#' &&
-        !(line == "#pragma once" || (line.starts_with("#include <") && line.ends_with(">") &&
-                                     line.find_first_of("\"'") == std::string_view::npos)))
+        !(line == "#pragma once" ||
+          (line.starts_with("#include <") && line.ends_with(">") &&
+           line.find_first_of("\"'") == std::string_view::npos) ||
+          (line.starts_with("#include \"") && line.ends_with("\"") &&
+           is_data_file_name(line.substr(10, line.size() - 11)))))
       fail("a preprocessor directive the generator does not write");
     if (end == std::string_view::npos)
       break;
@@ -67,30 +116,63 @@ void check_output_path(const std::filesystem::path &output,
 }
 
 void write_atomically(const std::filesystem::path &path, const std::string &text) {
-  auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  auto temp = folder / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
-  auto fail = [&](const std::string &what) {
-    const int cause = errno; // before remove() can overwrite it
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-    throw error(failure::output_failed, fmt::format("cannot write '{}': {}: {}", path.string(),
-                                                    what, std::strerror(cause)));
+  write_files({{path, text}});
+}
+
+void write_files(const std::vector<std::pair<std::filesystem::path, std::string>> &files) {
+  namespace fs = std::filesystem;
+  struct staged {
+    fs::path path, temp, old;
+    bool replaced = false, kept_old = false;
   };
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      fail("cannot create a file in its folder");
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out)
-      fail("writing failed");
+  std::vector<staged> done;
+  auto undo = [&] { // back to the files as they were
+    std::error_code ec;
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+      if (it->kept_old)
+        fs::rename(it->old, it->path, ec);
+      else if (it->replaced)
+        fs::remove(it->path, ec);
+      fs::remove(it->temp, ec);
+    }
+  };
+  for (const auto &[path, text] : files) {
+    auto folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    auto name = path.filename().string();
+    done.push_back({path, folder / fmt::format(".{}.tmp.{}", name, ::getpid()),
+                    folder / fmt::format(".{}.old.{}", name, ::getpid())});
+    try {
+      write_file(done.back().temp, path, text);
+    } catch (...) {
+      undo();
+      throw;
+    }
+  }
+  // Every file is complete: move each over its old version (an atomic rename), keeping a link to
+  // the old one until the last file is in place, so a failure puts every file back.
+  for (auto &f : done) {
+    std::error_code ec;
+    if (fs::exists(f.path, ec)) {
+      fs::create_hard_link(f.path, f.old, ec);
+      if (ec)
+        fs::copy_file(f.path, f.old, ec);
+      f.kept_old = !ec;
+    }
+    if (!ec)
+      fs::rename(f.temp, f.path, ec);
+    if (ec) {
+      const auto why = ec.message();
+      undo();
+      throw error(
+          failure::output_failed,
+          fmt::format("cannot write '{}': replacing the file failed: {}", f.path.string(), why));
+    }
+    f.replaced = true;
   }
   std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    errno = ec.value();
-    fail("renaming the temporary file failed");
-  }
+  for (const auto &f : done)
+    if (f.kept_old)
+      fs::remove(f.old, ec);
 }
 
 } // namespace onnx2hpp::codegen::emit

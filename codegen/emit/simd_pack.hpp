@@ -13,13 +13,16 @@
 
 namespace onnx2hpp::codegen::emit {
 
-/// The pack of a conv/dense that runs as a (grouped) GEMM, and the `<name>_packed` wrapper the
-/// graph node holds; nothing without --simd-packs. Marks `name` in context::packed.
-std::string gemm_pack(context &c, const std::string &name, const lower::accumulating_layer &l,
-                      const onnx2hpp::simd::gemm_dims &d);
+/// The pack of a conv/dense that runs as a (grouped) GEMM: its constants are appended to `data`
+/// (the data header), and what is returned (size checks and the `<name>_packed` wrapper the
+/// graph node holds) goes after the layers. Nothing without simd packs. Marks `name` in
+/// context::packed.
+std::string gemm_pack(context &c, std::string &data, const std::string &name,
+                      const lower::accumulating_layer &l, const onnx2hpp::simd::gemm_dims &d);
 
-/// The pack of a depthwise conv (with its four-tap part when the geometry has one).
-std::string depthwise_pack(context &c, const std::string &name, const lower::accumulating_layer &l,
+/// The pack of a depthwise conv (with its four-tap part when the geometry has one), likewise.
+std::string depthwise_pack(context &c, std::string &data, const std::string &name,
+                           const lower::accumulating_layer &l,
                            const onnx2hpp::simd::depthwise_dims &d);
 
 } // namespace onnx2hpp::codegen::emit

@@ -99,15 +99,18 @@ TEST_SUITE("batch_matmul") {
 
     emit::header_options options{"qmm", "0"};
     options.rounding = onnx2hpp::rounding_mode::onnxruntime;
-    auto text = emit::emit_header(model, options);
+    auto text = unwrapped(emit::emit_header(model, options));
     INFO(text);
     CHECK(contains(text, "onnx2hpp::batch_matmul<onnx2hpp::shape<3, 4>, onnx2hpp::shape<4, 5>, "
                          "onnx2hpp::rounding_mode::onnxruntime>"));
-    CHECK(contains(text, ".a_zero_point = 0,\n    .b_zero_point = -28,"));
+    CHECK(contains(text, "qmm{.b_zero_point = -28, .output = {")); // a_zero_point 0: the default
+    CHECK_FALSE(contains(text, "qmm_multiplier")); // onnxruntime mode reads the fp32 scale only
     CHECK(contains(text, "onnx2hpp::in<0, 1>, 2>(qmm)"));
     CHECK(contains(text, ".scale = qmm_scale"));
-    auto fixed = emit::emit_header(model, {"qmm", "0"});
+    auto fixed = unwrapped(emit::emit_header(model, {"qmm", "0"}));
     CHECK(contains(fixed, "onnx2hpp::batch_matmul<onnx2hpp::shape<3, 4>, onnx2hpp::shape<4, 5>>"));
+    CHECK(contains(fixed, ".requant = {.multiplier = qmm_multiplier, .shift = qmm_shift}"));
+    CHECK_FALSE(contains(fixed, "qmm_scale")); // fixed-point mode reads multipliers only
   }
 
   TEST_CASE("a fused Relu becomes the clamp range") {

@@ -19,11 +19,11 @@ layer_code softmax(const context &c, const ir::op &o) {
   if (axis != rank - 1 && axis != -1)
     c.unsupported(o, "Softmax is supported along the last axis only");
   auto s = float_literal(c.scale(o, o.input(0)));
-  return {"", fmt::format("onnx2hpp::softmax<{}>", c.shape_of(o.input(0))),
-          fmt::format("{{.input_scale = {}, .input_zero_point = {}, .output_scale = {},\n"
-                      "    .output_zero_point = {}, .table = onnx2hpp::make_softmax_table({})}}",
-                      s, c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.output())),
-                      c.zero_point(o, o.output()), s)};
+  return spec(fmt::format("onnx2hpp::softmax<{}>", c.shape_of(o.input(0))),
+              fmt::format("{{.input_scale = {}, .input_zero_point = {}, .output_scale = {}, "
+                          ".output_zero_point = {}, .table = onnx2hpp::make_softmax_table({})}}",
+                          s, c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.output())),
+                          c.zero_point(o, o.output()), s));
 }
 
 /// A stand-alone activation (or a requantize, an identity activation): a clamp when input and
@@ -43,18 +43,12 @@ layer_code activation(const context &c, const std::string &name, const ir::op &o
         "    {}, {}, {}, {}, {});\n",
         name, library_activation(a->kind), float_literal(out.scale_at(0)), out.zero_point_at(0),
         float_literal(alpha), float_literal(beta));
-    code.init =
-        fmt::format("{{.lut = nullptr, .act_min = {0}_range.min, .act_max = {0}_range.max}}", name);
+    code.init = fmt::format("{{.act_min = {0}_range.min, .act_max = {0}_range.max}}", name);
     return code;
   }
-  auto [alpha, beta] = a ? activation_parameters(*a) : std::pair{0.0f, 0.0f};
-  code.declarations = fmt::format(
-      "inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut(\n"
-      "    {}, {}, {}, {}, {}, {}, {});\n",
-      name, a ? library_activation(a->kind) : "onnx2hpp::activation_kind::none",
-      float_literal(in.scale_at(0)), in.zero_point_at(0), float_literal(out.scale_at(0)),
-      out.zero_point_at(0), float_literal(alpha), float_literal(beta));
-  code.init = fmt::format("{{.lut = &{}_lut, .act_min = -128, .act_max = 127}}", name);
+  code.declarations = lut_declaration(name, a, in.scale_at(0), in.zero_point_at(0), out.scale_at(0),
+                                      out.zero_point_at(0));
+  code.init = fmt::format("{{.lut = &{}_lut}}", name);
   return code;
 }
 

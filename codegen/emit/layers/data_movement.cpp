@@ -33,9 +33,9 @@ layer_code concat(const context &c, const ir::op &o) {
       c.onnxruntime_rounding()
           ? fmt::format("onnx2hpp::concat_attrs{{{}, onnx2hpp::rounding_mode::onnxruntime}}", axis)
           : fmt::format("{}", axis);
-  return {"", fmt::format("onnx2hpp::concat<{}, {}>", attrs, fmt::join(shapes, ", ")),
-          fmt::format("{{.inputs = {{{{{}}}}},\n    .output_zero_point = {}}}",
-                      fmt::join(inputs, ",\n                "), c.zero_point(o, o.output()))};
+  return spec(fmt::format("onnx2hpp::concat<{}, {}>", attrs, fmt::join(shapes, ", ")),
+              fmt::format("{{.inputs = {{{{{}}}}},\n    .output_zero_point = {}}}",
+                          fmt::join(inputs, ",\n                "), c.zero_point(o, o.output())));
 }
 
 void require_same_quantization(const context &c, const ir::op &o) {
@@ -55,17 +55,16 @@ layer_code reshape(const context &c, const ir::op &o) {
     c.unsupported(o, fmt::format("it reshapes {} into {}: the element counts differ (shapes "
                                  "stored in the model?)",
                                  ir::to_string(in.shape), ir::to_string(out.shape)));
-  return {"",
-          fmt::format("onnx2hpp::reshape<{}, {}>", c.shape_of(o.input(0)), c.shape_of(o.output())),
-          "{}"};
+  return spec(
+      fmt::format("onnx2hpp::reshape<{}, {}>", c.shape_of(o.input(0)), c.shape_of(o.output())),
+      "{}");
 }
 
 layer_code transpose(const context &c, const ir::op &o) {
   require_same_quantization(c, o);
-  return {"",
-          fmt::format("onnx2hpp::transpose<{}, {}>", c.shape_of(o.input(0)),
-                      fmt::join(o.get<ir::perm_attrs>().perm, ", ")),
-          "{}"};
+  return spec(fmt::format("onnx2hpp::transpose<{}, {}>", c.shape_of(o.input(0)),
+                          fmt::join(o.get<ir::perm_attrs>().perm, ", ")),
+              "{}");
 }
 
 /// Slice: one `slice_range` per sliced axis, with ONNX's starts/ends/steps as the model gives
@@ -93,9 +92,9 @@ layer_code slice(const context &c, const ir::op &o) {
         fmt::format("onnx2hpp::slice_range{{.axis = {}, .start = {}, .end = {}, .step = {}}}",
                     a.axes[i], literal(a.starts.at(i)), literal(a.ends.at(i)), step));
   }
-  return {"",
-          fmt::format("onnx2hpp::slice<{}, {}>", c.shape_of(o.input(0)), fmt::join(ranges, ", ")),
-          "{}"};
+  return spec(
+      fmt::format("onnx2hpp::slice<{}, {}>", c.shape_of(o.input(0)), fmt::join(ranges, ", ")),
+      "{}");
 }
 
 /// Nearest Resize of H and W: the plain repeat `resize_nearest` when the source rows and
@@ -154,14 +153,12 @@ layer_code resize(const context &c, const ir::op &o) {
                             rounding->second.second);
   }
   if (repeat)
-    return {"",
-            fmt::format("onnx2hpp::resize_nearest<{}, {}, {}>", c.shape_of(o.input(0)),
-                        out.shape[1] / in.shape[1], out.shape[2] / in.shape[2]),
-            "{}"};
-  return {"",
-          fmt::format("onnx2hpp::resize_nearest_indexed<{}, {}, {}>", c.shape_of(o.input(0)),
-                      out.shape[1], out.shape[2]),
-          fmt::format("{{\n    {},\n    {}}}", tables[0], tables[1])};
+    return spec(fmt::format("onnx2hpp::resize_nearest<{}, {}, {}>", c.shape_of(o.input(0)),
+                            out.shape[1] / in.shape[1], out.shape[2] / in.shape[2]),
+                "{}");
+  return spec(fmt::format("onnx2hpp::resize_nearest_indexed<{}, {}, {}>", c.shape_of(o.input(0)),
+                          out.shape[1], out.shape[2]),
+              fmt::format("{{\n    {},\n    {}}}", tables[0], tables[1]));
 }
 
 layer_code pad(const context &c, const ir::op &o) {
@@ -178,11 +175,11 @@ layer_code pad(const context &c, const ir::op &o) {
   const auto &q = c.quant(o, o.input(0));
   auto value =
       std::clamp(q.zero_point_at(0) + std::nearbyint(a.value / q.scale_at(0)), -128.0, 127.0);
-  return {"",
-          fmt::format("onnx2hpp::pad<{}, onnx2hpp::pad_amounts<{}>{{.begin = {{{}}}, .end = "
-                      "{{{}}}}}>",
-                      c.shape_of(o.input(0)), rank, fmt::join(begin, ", "), fmt::join(end, ", ")),
-          fmt::format("{{.value = {}}}", static_cast<int>(value))};
+  return spec(fmt::format("onnx2hpp::pad<{}, onnx2hpp::pad_amounts<{}>{{.begin = {{{}}}, .end = "
+                          "{{{}}}}}>",
+                          c.shape_of(o.input(0)), rank, fmt::join(begin, ", "),
+                          fmt::join(end, ", ")),
+              fmt::format("{{.value = {}}}", static_cast<int>(value)));
 }
 
 } // namespace

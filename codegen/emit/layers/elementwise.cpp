@@ -19,7 +19,7 @@ struct fused_output {
   float scale;
   std::int32_t zero_point;
   std::string range = "{-128, 127}";
-  std::string lut = "nullptr";
+  std::string lut{}; ///< `&<name>_lut`, or empty
 };
 
 fused_output elementwise_output(const context &c, const std::string &name, const ir::op &o,
@@ -29,19 +29,16 @@ fused_output elementwise_output(const context &c, const std::string &name, const
   if (!o.fused_activation)
     return f;
   const auto &a = *o.fused_activation;
-  auto [alpha, beta] = activation_parameters(a);
   if (ir::is_clamp(a)) {
+    auto [alpha, beta] = activation_parameters(a);
     f.range = fmt::format("onnx2hpp::activation_clamp({}, {}, {}, {}, {})",
                           library_activation(a.kind), float_literal(f.scale), f.zero_point,
                           float_literal(alpha), float_literal(beta));
     return f;
   }
   auto pre = lower::pre_activation(a, out);
-  declarations += fmt::format(
-      "inline constexpr onnx2hpp::lut256 {}_lut = onnx2hpp::make_activation_lut(\n"
-      "    {}, {}, {}, {}, {}, {}, {});\n",
-      name, library_activation(a.kind), float_literal(pre.input_scale), pre.input_zero_point,
-      float_literal(f.scale), f.zero_point, float_literal(alpha), float_literal(beta));
+  declarations +=
+      lut_declaration(name, a, pre.input_scale, pre.input_zero_point, f.scale, f.zero_point);
   f.scale = pre.input_scale;
   f.zero_point = pre.input_zero_point;
   f.lut = "&" + name + "_lut";
@@ -59,12 +56,14 @@ layer_code binary(const context &c, const std::string &name, const ir::op &o) {
   bool add = o.kind == op_kind::add;
   code.type = fmt::format("onnx2hpp::{}<{}, {}{}>", add ? "add" : "mul", c.shape_of(o.input(0)),
                           c.shape_of(o.input(1)), c.mode_argument());
-  code.init = fmt::format("{{.params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {},\n    {}),\n"
-                          "    .lut = {}}}",
-                          add ? "add" : "mul", float_literal(c.scale(o, o.input(0))),
-                          c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.input(1))),
-                          c.zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point,
-                          f.range, f.lut);
+  std::vector<std::string> fields{
+      fmt::format("params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {}, {})",
+                  add ? "add" : "mul", float_literal(c.scale(o, o.input(0))),
+                  c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.input(1))),
+                  c.zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range)};
+  if (!f.lut.empty())
+    fields.push_back("lut = " + f.lut);
+  code.init = designated(fields);
   return code;
 }
 
