@@ -13,7 +13,7 @@ namespace {
 
 using ir::op_kind;
 
-layer_code softmax(const context &c, const ir::op &o) {
+layer_code softmax(context &c, const std::string &, const ir::op &o) {
   auto axis = o.get<ir::axis_attrs>().axis;
   auto rank = static_cast<std::int64_t>(c.g.at(o.input(0)).shape.size());
   if (axis != rank - 1 && axis != -1)
@@ -28,7 +28,7 @@ layer_code softmax(const context &c, const ir::op &o) {
 
 /// A stand-alone activation (or a requantize, an identity activation): a clamp when input and
 /// output share their quantization, a table otherwise.
-layer_code activation(const context &c, const std::string &name, const ir::op &o) {
+layer_code activation(context &c, const std::string &name, const ir::op &o) {
   const auto &in = c.quant(o, o.input(0));
   const auto &out = c.quant(o, o.output());
   std::optional<ir::activation> a;
@@ -59,7 +59,7 @@ layer_code activation_layer(context &c, std::size_t op) {
 }
 
 layer_code softmax_layer(context &c, std::size_t op) {
-  return softmax(c, c.g.ops[op]);
+  return softmax(c, c.layer_names.at(op), c.g.ops[op]);
 }
 
 } // namespace onnx2hpp::codegen::emit

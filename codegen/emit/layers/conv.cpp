@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace onnx2hpp::codegen::emit {
 
@@ -183,7 +185,7 @@ layer_code dense(context &c, const std::string &name, const ir::op &o) {
 }
 
 /// A MatMul of two computed tensors: onnx2hpp::batch_matmul, a per-tensor output stage.
-layer_code batch_matmul(const context &c, const std::string &name, const ir::op &o) {
+layer_code batch_matmul(context &c, const std::string &name, const ir::op &o) {
   const auto &l = c.model.layers.at(c.index_of(o));
   layer_code code;
   auto stage = output_stage(c, name, o, l, code);
@@ -199,21 +201,17 @@ layer_code batch_matmul(const context &c, const std::string &name, const ir::op 
   return code;
 }
 
+/// The emitter of each kind of the family: a new kind is one row.
+constexpr std::array<std::pair<op_kind, layer_emitter>, 3> emitters{{
+    {op_kind::conv, conv},
+    {op_kind::dense, dense},
+    {op_kind::batch_matmul, batch_matmul},
+}};
+
 } // namespace
 
 layer_code accumulating_layer(context &c, std::size_t op) {
-  const auto &o = c.g.ops[op];
-  const auto &name = c.layer_names.at(op);
-  switch (o.kind) {
-  case op_kind::conv:
-    return conv(c, name, o);
-  case op_kind::dense:
-    return dense(c, name, o);
-  case op_kind::batch_matmul:
-    return batch_matmul(c, name, o);
-  default:
-    c.unsupported(o, "not an accumulating layer");
-  }
+  return emit_with(c, op, emitters);
 }
 
 } // namespace onnx2hpp::codegen::emit

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <utility>
 
 #include <onnx2hpp/layers/resize.hpp>
 
@@ -18,7 +20,7 @@ namespace {
 
 using ir::op_kind;
 
-layer_code concat(const context &c, const ir::op &o) {
+layer_code concat(context &c, const std::string &, const ir::op &o) {
   std::vector<std::string> shapes, inputs;
   for (auto id : o.inputs) {
     shapes.push_back(c.shape_of(id));
@@ -43,7 +45,7 @@ void require_same_quantization(const context &c, const ir::op &o) {
     c.unsupported(o, "input and output quantization differ");
 }
 
-layer_code reshape(const context &c, const ir::op &o) {
+layer_code reshape(context &c, const std::string &, const ir::op &o) {
   const auto &in = c.g.at(o.input(0)), &out = c.g.at(o.output());
   // A copy (separate_outputs) keeps any quantization, per channel too: the bytes do not move.
   const bool copy = in.shape == out.shape && in.type == out.type && in.quant && out.quant &&
@@ -60,7 +62,7 @@ layer_code reshape(const context &c, const ir::op &o) {
       "{}");
 }
 
-layer_code transpose(const context &c, const ir::op &o) {
+layer_code transpose(context &c, const std::string &, const ir::op &o) {
   require_same_quantization(c, o);
   return spec(fmt::format("onnx2hpp::transpose<{}, {}>", c.shape_of(o.input(0)),
                           fmt::join(o.get<ir::perm_attrs>().perm, ", ")),
@@ -69,7 +71,7 @@ layer_code transpose(const context &c, const ir::op &o) {
 
 /// Slice: one `slice_range` per sliced axis, with ONNX's starts/ends/steps as the model gives
 /// them (negative and out-of-range values included: the layer normalizes them as ONNX does).
-layer_code slice(const context &c, const ir::op &o) {
+layer_code slice(context &c, const std::string &, const ir::op &o) {
   require_same_quantization(c, o);
   const auto &a = o.get<ir::slice_attrs>();
   std::vector<std::string> ranges;
@@ -100,7 +102,7 @@ layer_code slice(const context &c, const ir::op &o) {
 /// Nearest Resize of H and W: the plain repeat `resize_nearest` when the source rows and
 /// columns are y / F and x / F for whole factors, else `resize_nearest_indexed` with its tables
 /// computed in the header by `nearest_source_indices` (onnxruntime's float arithmetic).
-layer_code resize(const context &c, const ir::op &o) {
+layer_code resize(context &c, const std::string &, const ir::op &o) {
   require_same_quantization(c, o);
   const auto &a = o.get<ir::resize_attrs>();
   const auto &in = c.g.at(o.input(0));
@@ -161,7 +163,7 @@ layer_code resize(const context &c, const ir::op &o) {
               fmt::format("{{\n    {},\n    {}}}", tables[0], tables[1]));
 }
 
-layer_code pad(const context &c, const ir::op &o) {
+layer_code pad(context &c, const std::string &, const ir::op &o) {
   require_same_quantization(c, o);
   const auto &a = o.get<ir::pad_attrs>();
   auto rank = a.pads.size() / 2;
@@ -182,26 +184,20 @@ layer_code pad(const context &c, const ir::op &o) {
               fmt::format("{{.value = {}}}", static_cast<int>(value)));
 }
 
+/// The emitter of each kind of the family: a new kind is one row.
+constexpr std::array<std::pair<op_kind, layer_emitter>, 6> emitters{{
+    {op_kind::concat, concat},
+    {op_kind::reshape, reshape},
+    {op_kind::transpose, transpose},
+    {op_kind::slice, slice},
+    {op_kind::resize, resize},
+    {op_kind::pad, pad},
+}};
+
 } // namespace
 
 layer_code data_movement_layer(context &c, std::size_t op) {
-  const auto &o = c.g.ops[op];
-  switch (o.kind) {
-  case op_kind::concat:
-    return concat(c, o);
-  case op_kind::reshape:
-    return reshape(c, o);
-  case op_kind::transpose:
-    return transpose(c, o);
-  case op_kind::slice:
-    return slice(c, o);
-  case op_kind::resize:
-    return resize(c, o);
-  case op_kind::pad:
-    return pad(c, o);
-  default:
-    c.unsupported(o, "not a data-movement layer");
-  }
+  return emit_with(c, op, emitters);
 }
 
 } // namespace onnx2hpp::codegen::emit

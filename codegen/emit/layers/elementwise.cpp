@@ -45,7 +45,7 @@ fused_output elementwise_output(const context &c, const std::string &name, const
   return f;
 }
 
-layer_code binary(const context &c, const std::string &name, const ir::op &o) {
+layer_code binary(context &c, const std::string &name, const ir::op &o) {
   for (auto id : o.inputs)
     if (c.g.at(id).is_constant())
       c.unsupported(o, fmt::format("a constant operand ('{}') of an element-wise op is not "

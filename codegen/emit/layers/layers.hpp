@@ -5,7 +5,19 @@
 
 #include "emit/context.hpp"
 
+#include <span>
+#include <string>
+#include <utility>
+
 namespace onnx2hpp::codegen::emit {
+
+/// Writes the layer of one op kind: `name` is the layer's C++ name (context::layer_names).
+using layer_emitter = layer_code (*)(context &c, const std::string &name, const ir::op &o);
+
+/// The layer of node op `op` by the emitter `table` lists for its kind (each family keeps one
+/// such table); failure::unsupported_model for a kind it does not list.
+layer_code emit_with(context &c, std::size_t op,
+                     std::span<const std::pair<ir::op_kind, layer_emitter>> table);
 
 /// conv, dense, batch_matmul and their int32 variants (layers/conv.cpp).
 layer_code accumulating_layer(context &c, std::size_t op);

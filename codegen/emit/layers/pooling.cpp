@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include <onnx2hpp/core/fixed_point.hpp>
 
@@ -42,7 +44,7 @@ std::string pool_init(const context &c, const ir::op &o) {
   return designated(fields);
 }
 
-layer_code max_pool(const context &c, const ir::op &o) {
+layer_code max_pool(context &c, const std::string &, const ir::op &o) {
   if (!ir::same_quantization(c.quant(o, o.input(0)), c.quant(o, o.output())))
     c.unsupported(o, "input and output quantization differ (isolate_requantization should have "
                      "split this)");
@@ -51,33 +53,30 @@ layer_code max_pool(const context &c, const ir::op &o) {
           .init = "{}"};
 }
 
-layer_code average_pool(const context &c, const ir::op &o) {
+layer_code average_pool(context &c, const std::string &, const ir::op &o) {
   const auto &a = o.get<ir::pool_attrs>();
   return {.type = fmt::format("onnx2hpp::avg_pool2d<{}, {}, {}{}>", c.shape_of(o.input(0)),
                               pool_attrs(a), a.count_include_pad, c.mode_argument()),
           .init = pool_init(c, o)};
 }
 
-layer_code global_average_pool(const context &c, const ir::op &o) {
+layer_code global_average_pool(context &c, const std::string &, const ir::op &o) {
   return {.type = fmt::format("onnx2hpp::global_avg_pool<{}{}>", c.shape_of(o.input(0)),
                               c.mode_argument()),
           .init = pool_init(c, o)};
 }
 
+/// The emitter of each kind of the family: a new kind is one row.
+constexpr std::array<std::pair<op_kind, layer_emitter>, 3> emitters{{
+    {op_kind::max_pool, max_pool},
+    {op_kind::average_pool, average_pool},
+    {op_kind::global_average_pool, global_average_pool},
+}};
+
 } // namespace
 
 layer_code pooling_layer(context &c, std::size_t op) {
-  const auto &o = c.g.ops[op];
-  switch (o.kind) {
-  case op_kind::max_pool:
-    return max_pool(c, o);
-  case op_kind::average_pool:
-    return average_pool(c, o);
-  case op_kind::global_average_pool:
-    return global_average_pool(c, o);
-  default:
-    c.unsupported(o, "not a pooling layer");
-  }
+  return emit_with(c, op, emitters);
 }
 
 } // namespace onnx2hpp::codegen::emit
