@@ -1,8 +1,9 @@
 # onnx2hpp_add_model(<target> MODEL <file.onnx> [NAMESPACE <ns>] [HEADER <name.hpp>]
 #                    [OPTIONS <generator options>...])
 #
-# Generates <ns>.hpp (or HEADER) from MODEL at build time — again whenever the model or the
-# generator changes — into the build tree, adds its folder to <target>'s include path and links
+# Generates <ns>.hpp (or HEADER) and the <stem>_data.hpp of constants it includes (none with
+# OPTIONS --single-header) from MODEL at build time — again whenever the model or the generator
+# changes — into the build tree, adds its folder to <target>'s include path and links
 # <target> to onnx2hpp::onnx2hpp. The default namespace is the model's file name with characters
 # outside [A-Za-z0-9_] replaced by '_'. The generator is the onnx2hpp::generator target (in-tree
 # or from an installed package).
@@ -32,8 +33,16 @@ function(onnx2hpp_add_model target)
   endif()
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/onnx2hpp_models/${target}")
   set(header "${dir}/${header_name}")
+  set(outputs "${header}")
+  list(FIND ARG_OPTIONS "--single-header" single_header)
+  if(single_header EQUAL -1)
+    # The generator's data_header_path: the stem's characters outside [A-Za-z0-9_.-] become '_'.
+    get_filename_component(stem "${header_name}" NAME_WLE)
+    string(REGEX REPLACE "[^A-Za-z0-9_.-]" "_" stem "${stem}")
+    list(APPEND outputs "${dir}/${stem}_data.hpp")
+  endif()
   add_custom_command(
-    OUTPUT "${header}"
+    OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
     COMMAND onnx2hpp::generator "${model}" -o "${header}" --namespace "${ns}" ${ARG_OPTIONS}
     DEPENDS "${model}" onnx2hpp::generator

@@ -44,6 +44,7 @@ struct options {
   bool report = false;
   bool dump_ir = false;
   bool no_simd_packs = false;
+  bool single_header = false;           ///< --single-header: the constants stay in the header
   std::string rounding = "onnxruntime"; ///< --rounding onnxruntime|fixed-point
   std::string npu_preset; ///< capability preset of the report's NPU column (empty: strict)
   std::vector<std::string> input_shapes;
@@ -97,6 +98,8 @@ int run(const options &opt) {
       throw error(failure::usage,
                   fmt::format("--namespace '{}': {}", printable(name_space), *problem));
     emit::check_output_path(opt.output, {opt.model});
+    if (!opt.single_header)
+      emit::check_output_path(emit::data_header_path(opt.output), {opt.model});
   }
   importer::load_options load;
   for (const auto &text : opt.input_shapes) {
@@ -111,6 +114,7 @@ int run(const options &opt) {
     fmt::print("{}", ir::to_text(graph));
   if (opt.report) {
     auto rows = report::layer_table(graph);
+    report::number_as_nodes(rows, model.emitted.node_of_op);
     const auto npu =
         report::plan_npu(model, caps, preset,
                          opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
@@ -124,14 +128,24 @@ int run(const options &opt) {
   if (!opt.output.empty()) {
     std::vector<std::filesystem::path> inputs{opt.model};
     inputs.insert(inputs.end(), graph.info.data_files.begin(), graph.info.data_files.end());
+    const auto data_path = emit::data_header_path(opt.output);
     emit::check_output_path(opt.output, inputs);
+    if (!opt.single_header)
+      emit::check_output_path(data_path, inputs);
     emit::header_options header;
     header.name_space = name_space;
     header.generator_version = ONNX2HPP_VERSION;
     header.simd_packs = !opt.no_simd_packs;
     header.rounding = opt.rounding == "onnxruntime" ? onnx2hpp::rounding_mode::onnxruntime
                                                     : onnx2hpp::rounding_mode::fixed_point;
-    emit::write_atomically(opt.output, emit::emit_header(model, header));
+    if (!opt.single_header)
+      header.data_header = data_path.filename().string();
+    auto files = emit::emit_files(model, header);
+    if (opt.single_header)
+      emit::write_atomically(opt.output, files.header);
+    else // the data header first: the header that includes it is replaced last
+      emit::write_files(
+          {{data_path, std::move(files.data)}, {opt.output, std::move(files.header)}});
   }
   return 0;
 }
@@ -144,7 +158,12 @@ int main(int argc, char **argv) {
                "onnx2hpp"};
   options opt;
   app.add_option("MODEL", opt.model, "quantized .onnx model")->required();
-  app.add_option("-o,--output", opt.output, "header to write (written atomically)");
+  app.add_option("-o,--output", opt.output,
+                 "header to write; its constants go to <stem>_data.hpp next to it, which it "
+                 "includes (both written atomically)");
+  app.add_flag("--single-header", opt.single_header,
+               "write one header, the constants included, instead of the header and its "
+               "<stem>_data.hpp");
   app.add_option("--namespace", opt.name_space,
                  "C++ namespace of the generated code (default: the model file name as an "
                  "identifier)");

@@ -29,6 +29,7 @@ for onnx in "${models[@]}"; do
       -fconstexpr-ops-limit=4000000000 -c "$root/examples/run_npy/main.cpp" -o "$work/$name.o"
   read -r secs kb < "$work/$name.time"
   bytes=$(size "$work/$name.o" | awk 'NR == 2 {print $1 + $2 + $3}')
-  printf "| %s | %.2f | %d | %s | %d | %d |\n" "$name" "$gen" $(($(stat -c %s "$work/$name.hpp") / 1024)) \
+  header_bytes=$(cat "$work/$name.hpp" "$work/${name}_data.hpp" 2>/dev/null | wc -c) # and its data
+  printf "| %s | %.2f | %d | %s | %d | %d |\n" "$name" "$gen" $((header_bytes / 1024)) \
     "$secs" $((kb / 1024)) $((bytes / 1024))
 done

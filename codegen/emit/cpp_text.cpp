@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <utility>
 
 namespace onnx2hpp::codegen::emit {
 
@@ -178,6 +179,88 @@ std::optional<std::string> namespace_problem(std::string_view name) {
       return std::nullopt;
     start = end + 2;
   }
+}
+
+namespace {
+
+/// Where to break `line` so that its first part fits `width`: after a ", ", after a "(" that
+/// opens arguments or after the "{" that opens a designated initializer, outside literals; the last
+/// such place at the outermost bracket depth if that keeps at least half the width on the line,
+/// else the last one. Returns where the first part ends and where the rest starts (npos, npos:
+/// nowhere).
+std::pair<std::size_t, std::size_t> break_position(std::string_view line, std::size_t width) {
+  constexpr auto none = std::string_view::npos;
+  std::pair<std::size_t, std::size_t> last{none, none}, outer{none, none};
+  int depth = 0, outer_depth = 0;
+  char quote = 0;
+  auto candidate = [&](std::size_t end, std::size_t resume) {
+    last = {end, resume};
+    if (outer.first == none || depth <= outer_depth) {
+      outer = last;
+      outer_depth = depth;
+    }
+  };
+  for (std::size_t i = 0; i + 1 < line.size() && i + 1 <= width; ++i) {
+    const char ch = line[i];
+    if (quote != 0) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == quote)
+        quote = 0;
+    } else if (ch == '"' || ch == '\'') {
+      quote = ch;
+    } else if (ch == '(' || ch == '{' || ch == '[' || ch == '<') {
+      if ((ch == '{' && line[i + 1] == '.') || (ch == '(' && line[i + 1] != ')'))
+        candidate(i + 1, i + 1);
+      ++depth;
+    } else if (ch == ')' || ch == '}' || ch == ']' || ch == '>') {
+      --depth;
+    } else if (ch == ',' && line[i + 1] == ' ') {
+      candidate(i + 1, i + 2);
+    }
+  }
+  return outer.first != none && outer.first >= width / 2 ? outer : last;
+}
+
+} // namespace
+
+std::string wrap_code(std::string_view code, std::size_t width) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < code.size()) {
+    auto end = code.find('\n', start);
+    auto line =
+        code.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const auto first = line.find_first_not_of(' ');
+    const bool comment = first != std::string_view::npos && line.substr(first, 2) == "//";
+    const std::string indent(std::min(first, line.size()) + 4, ' ');
+    std::string_view rest = line;
+    std::string prefix; // the continuation's indent, after the first piece
+    while (!comment && prefix.size() + rest.size() > width) {
+      auto [end, resume] = break_position(rest, width - prefix.size());
+      if (end == std::string_view::npos || end <= indent.size())
+        break;
+      out += prefix;
+      out += rest.substr(0, end);
+      out += '\n';
+      rest = rest.substr(resume);
+      prefix = indent;
+    }
+    out += prefix;
+    out += rest;
+    if (end == std::string_view::npos)
+      break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string designated(const std::vector<std::string> &fields) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    out += (i == 0 ? "." : ", .") + fields[i];
+  return out + "}";
 }
 
 } // namespace onnx2hpp::codegen::emit

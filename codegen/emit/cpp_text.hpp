@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace onnx2hpp::codegen::emit {
 
@@ -22,13 +23,24 @@ std::string float_literal(float v);
 /// itself, everything else (and '"', '\\', '?') as \xHH; a printable hex digit right after a \x
 /// escape is escaped too, so no escape swallows the next character. Broken into `"..."` pieces of
 /// about `line_width` characters joined by a newline and `indent`.
-std::string byte_string_literal(std::span<const std::uint8_t> bytes, std::size_t line_width = 96,
+std::string byte_string_literal(std::span<const std::uint8_t> bytes, std::size_t line_width = 94,
                                 std::string_view indent = "    ");
 
 /// `text` as a quoted C++ string literal: printable ASCII as itself but for \" \\ and '?'
 /// (trigraphs), every other byte (control characters, newlines, bytes >= 0x80) as a three-digit
 /// octal escape.
 std::string string_literal(std::string_view text);
+
+/// The project's line length (.clang-format ColumnLimit), at which the generated code wraps.
+inline constexpr std::size_t column_limit = 100;
+
+/// `code` with every line longer than `width` broken after a ", ", a "(" or a "{." (outside string
+/// and character literals), the continuation indented four more spaces than the line. Comment lines
+/// and lines without such a break stay as they are.
+std::string wrap_code(std::string_view code, std::size_t width = column_limit);
+
+/// `{.a = 1, .b = 2}`: a designated initializer from "name = value" fields (`{}` without any).
+std::string designated(const std::vector<std::string> &fields);
 
 /// True for the C++ keywords (`int`, `namespace`, ...).
 bool is_keyword(std::string_view word);

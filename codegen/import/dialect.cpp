@@ -28,7 +28,7 @@ std::string qdq_flavour(const onnx::ModelProto &model) {
 
 } // namespace
 
-std::vector<std::string> recognise_dialects(const onnx::ModelProto &model) {
+std::vector<std::string> recognize_dialects(const onnx::ModelProto &model) {
   bool qdq = false, qoperator = false, contrib = false;
   for (const auto &node : model.graph().node()) {
     if (node.op_type() == "QuantizeLinear" || node.op_type() == "DequantizeLinear")
@@ -49,7 +49,7 @@ std::vector<std::string> recognise_dialects(const onnx::ModelProto &model) {
 }
 
 void reject_float_model(const onnx::ModelProto &model, const std::filesystem::path &path) {
-  if (recognise_dialects(model).empty())
+  if (recognize_dialects(model).empty())
     throw error(
         failure::unsupported_model,
         fmt::format(

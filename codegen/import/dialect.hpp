@@ -13,7 +13,7 @@ namespace onnx2hpp::codegen::importer {
 
 /// The quantization dialects `model` uses, e.g. {"QDQ (PyTorch export)"} or
 /// {"QOperator", "com.microsoft contrib ops"}; empty for a float model.
-std::vector<std::string> recognise_dialects(const onnx::ModelProto &model);
+std::vector<std::string> recognize_dialects(const onnx::ModelProto &model);
 
 /// Throws failure::unsupported_model for a float model, saying how to quantize it.
 void reject_float_model(const onnx::ModelProto &model, const std::filesystem::path &path);

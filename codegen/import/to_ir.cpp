@@ -47,7 +47,7 @@ public:
     info.producer_version = proto.producer_version();
     info.ir_version = proto.ir_version();
     info.opset = opset_;
-    info.dialects = recognise_dialects(proto);
+    info.dialects = recognize_dialects(proto);
     info.warnings = model.warnings;
   }
 

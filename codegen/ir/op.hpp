@@ -4,7 +4,8 @@
 //
 // Import translates each ONNX node one to one, so the first IR of a model still has ONNX-level
 // kinds (QuantizeLinear, Gemm, Shape, QLinearConv, ...). The passes rewrite those into the small
-// set the library implements; `is_core` says which kinds may remain after them. Whether an op is
+// set the library implements; `is_core` says which kinds may remain after them (the table in
+// ir/op_traits.cpp says what else the generator knows about each kind). Whether an op is
 // quantized is not part of its kind: it is read from the quantization of the tensors it touches.
 
 #include "ir/tensor.hpp"
@@ -19,43 +20,44 @@
 
 namespace onnx2hpp::codegen::ir {
 
+/// Adding a kind: add its row to the table in ir/op_traits.cpp, at the same position.
 enum class op_kind : std::uint8_t {
   // -- kinds that remain after the passes -------------------------------------------------------
-  quantize,     ///< float -> int (graph input boundary); before recognise_qdq: QuantizeLinear
-  dequantize,   ///< int -> float (graph output boundary); before recognise_qdq: DequantizeLinear
+  quantize,     ///< float -> int (graph input boundary); before recognize_qdq: QuantizeLinear
+  dequantize,   ///< int -> float (graph output boundary); before recognize_qdq: DequantizeLinear
   requantize,   ///< int -> int with other scale/zero point
   conv,         ///< 2-D convolution, any group count; input, weights [O,I/g,kH,kW], bias
   dense,        ///< fully connected over the last axis; input, weights [out][in], bias
   batch_matmul, ///< A [batch..., M, K] x B [batch..., K, N], both computed (numpy batch broadcast)
-  max_pool,     ///<
-  average_pool, ///<
-  global_average_pool, ///<
-  add,                 ///< element-wise, numpy broadcasting
-  mul,                 ///< element-wise, numpy broadcasting
-  concat,              ///<
-  reshape,             ///< same elements, same order, new shape (the output tensor's)
-  transpose,           ///<
-  slice,               ///<
-  resize,              ///< nearest neighbour
-  softmax,             ///<
-  activation,          ///< a stand-alone Relu/Clip/LeakyRelu/HardSwish/Sigmoid
-  pad,                 ///< constant padding that could not be fused into its consumer
+  max_pool,
+  average_pool,
+  global_average_pool,
+  add, ///< element-wise, numpy broadcasting
+  mul, ///< element-wise, numpy broadcasting
+  concat,
+  reshape, ///< same elements, same order, new shape (the output tensor's)
+  transpose,
+  slice,
+  resize, ///< nearest neighbour
+  softmax,
+  activation, ///< a stand-alone Relu/Clip/LeakyRelu/HardSwish/Sigmoid
+  pad,        ///< constant padding that could not be fused into its consumer
   // -- ONNX-level kinds that the passes rewrite -------------------------------------------------
-  constant,                    ///< Constant: its output tensor already carries the value
-  constant_of_shape,           ///<
-  shape,                       ///<
-  gather,                      ///<
-  cast,                        ///<
-  identity,                    ///< Identity, Dropout (inference)
-  squeeze,                     ///<
-  unsqueeze,                   ///<
-  flatten,                     ///<
-  sub,                         ///< only in shape arithmetic
-  div,                         ///< only in shape arithmetic
-  gemm,                        ///<
-  matmul,                      ///<
-  batch_norm,                  ///<
-  reduce_mean,                 ///<
+  constant, ///< Constant: its output tensor already carries the value
+  constant_of_shape,
+  shape,
+  gather,
+  cast,
+  identity, ///< Identity, Dropout (inference)
+  squeeze,
+  unsqueeze,
+  flatten,
+  sub, ///< only in shape arithmetic
+  div, ///< only in shape arithmetic
+  gemm,
+  matmul,
+  batch_norm,
+  reduce_mean,
   clip,                        ///< Clip with min/max as inputs (opset >= 11)
   qlinear_conv,                ///< QLinearConv
   qlinear_matmul,              ///< QLinearMatMul
@@ -71,8 +73,9 @@ enum class op_kind : std::uint8_t {
   removed,                     ///< tombstone left by a pass; graph::sweep erases it
 };
 
+/// The kind's name (its op_traits row).
 std::string_view name_of(op_kind k);
-/// True for the kinds the library implements (the first block above).
+/// True for the kinds the library implements (op_traits::core).
 bool is_core(op_kind k);
 
 /// ONNX Conv attributes for 2-D (a 1-D conv is imported as H = 1).
@@ -168,6 +171,10 @@ struct activation {
   double max = 0.0;    ///< clip
 };
 std::string to_string(const activation &a);
+/// Relu and Clip: a clamp of the quantized output (no table).
+inline bool is_clamp(const activation &a) {
+  return a.kind == activation_kind::relu || a.kind == activation_kind::clip;
+}
 
 using attributes = std::variant<std::monostate, conv_attrs, pool_attrs, axis_attrs, perm_attrs,
                                 axes_attrs, slice_attrs, pad_attrs, resize_attrs, cast_attrs,

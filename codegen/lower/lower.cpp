@@ -130,10 +130,22 @@ std::vector<std::int32_t> accumulator_bias(ir::graph &g, const ir::op &o, double
   return out;
 }
 
+/// The weights as the kernels read them: conv OHWI ({O, kH, kW, I/group}), dense [out][in].
+void set_weights(accumulating_layer &l, const ir::op &o, const ir::tensor &w) {
+  auto values = int8_values(w);
+  if (o.kind == op_kind::conv) {
+    l.weights = to_ohwi(values, w.shape);
+    l.weight_shape = {w.shape[0], w.shape[2], w.shape[3], w.shape[1]};
+  } else {
+    l.weights = std::move(values);
+    l.weight_shape = w.shape;
+  }
+}
+
 /// ConvInteger/MatMulInteger whose int32 result is not requantized: the accumulator is the
 /// output. Zero points only (the scales are 1); the weight zero point may be per output channel.
 /// A quantization of the output is only read by the boundary dequantize of a float graph output
-/// (recognise_integer_ops: M * (acc - zero_point)).
+/// (recognize_integer_ops: M * (acc - zero_point)).
 accumulating_layer lower_integer(ir::graph &g, const ir::op &o) {
   const auto &y = g.at(o.output());
   auto readers = g.consumers(o.output());
@@ -161,14 +173,7 @@ accumulating_layer lower_integer(ir::graph &g, const ir::op &o) {
                   [&](std::int32_t z) { return z == wq.zero_point.front(); }))
     l.weight_zero_points.resize(1);
   l.weight_zero_point = l.weight_zero_points.front();
-  auto values = int8_values(w);
-  if (o.kind == op_kind::conv) {
-    l.weights = to_ohwi(values, w.shape);
-    l.weight_shape = {w.shape[0], w.shape[2], w.shape[3], w.shape[1]};
-  } else {
-    l.weights = std::move(values);
-    l.weight_shape = w.shape;
-  }
+  set_weights(l, o, w);
   return l;
 }
 
@@ -180,7 +185,7 @@ void requantize_output(accumulating_layer &l, const ir::op &o, double input_scal
   double output_scale = yq.scale_at(0);
   if (o.fused_activation) {
     const auto &a = *o.fused_activation;
-    if (a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip) {
+    if (ir::is_clamp(a)) {
       auto [lo, hi] = clamp_range(a, yq);
       l.act_min = lo;
       l.act_max = hi;
@@ -220,14 +225,7 @@ accumulating_layer lower_accumulating(ir::graph &g, const ir::op &o) {
   l.input_zero_point = xq.zero_point_at(0);
   l.weight_zero_point = wq.zero_point.front();
   l.output_zero_point = yq.zero_point_at(0);
-  auto values = int8_values(w);
-  if (o.kind == op_kind::conv) {
-    l.weights = to_ohwi(values, w.shape);
-    l.weight_shape = {w.shape[0], w.shape[2], w.shape[3], w.shape[1]};
-  } else {
-    l.weights = std::move(values);
-    l.weight_shape = w.shape;
-  }
+  set_weights(l, o, w);
   l.bias = accumulator_bias(g, o, xq.scale_at(0), wq, channels);
 
   std::vector<float> weight_scales(channels);
@@ -285,6 +283,7 @@ lowered_model lower(ir::graph g) {
     else if (g.ops[i].kind == op_kind::batch_matmul)
       out.layers[i] = lower_batch_matmul(g, g.ops[i]);
   out.graph = std::move(g);
+  out.emitted = emitted_graph_of(out.graph);
   return out;
 }
 

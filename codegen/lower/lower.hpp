@@ -10,6 +10,7 @@
 // the generator's `--rounding onnxruntime`). Fused Relu/Clip become the int8 clamp range.
 
 #include "ir/graph.hpp"
+#include "lower/emitted_graph.hpp"
 
 #include <cstdint>
 #include <map>
@@ -59,6 +60,7 @@ struct accumulating_layer {
 struct lowered_model {
   ir::graph graph;
   std::map<std::size_t, accumulating_layer> layers; ///< by op index: conv, dense, batch_matmul
+  emitted_graph emitted; ///< the graph the header declares (emitted_graph.hpp), from `graph`
 };
 
 /// Lowers a graph that passed check_supported. Throws failure::unsupported_model for what the

@@ -153,7 +153,7 @@ private:
     auto &target = g_.ops[index];
     target.kind = op_kind::dense;
     target.inputs = {o.input(0), w};
-    if (o.input(2) != ir::no_tensor) // the int32 bias recognise_integer_ops gave it
+    if (o.input(2) != ir::no_tensor) // the int32 bias recognize_integer_ops gave it
       target.inputs.push_back(o.input(2));
     target.attrs = std::monostate{};
     fold_bias_add(index);

@@ -19,9 +19,6 @@ bool accepts_activation(op_kind k) {
 /// Clamping commutes with (monotone) quantization, so Relu/Clip may join a producer whose output
 /// is already quantized with the activation's output parameters. The others change values and
 /// must see the unrounded result.
-bool is_clamp(const ir::activation &a) {
-  return a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip;
-}
 
 bool can_fuse(const ir::graph &g, const ir::op &act, std::size_t act_index,
               const ir::op &producer) {
@@ -33,7 +30,7 @@ bool can_fuse(const ir::graph &g, const ir::op &act, std::size_t act_index,
   const auto &out = g.at(act.output());
   if (!between.quant)
     return true; // a float intermediate: the activation was applied before quantization
-  return is_clamp(act.get<ir::activation>()) && out.quant && between.type == out.type &&
+  return ir::is_clamp(act.get<ir::activation>()) && out.quant && between.type == out.type &&
          ir::same_quantization(*between.quant, *out.quant);
 }
 

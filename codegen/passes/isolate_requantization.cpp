@@ -1,30 +1,23 @@
 // isolate_requantization: ops that only move data keep their input's quantization.
 //
-// A MaxPool/Reshape/Transpose/Slice/Resize/Pad between a DQ and a Q with other parameters also
+// An op that moves data only (op_traits::moves_data: MaxPool, Reshape, Transpose, Slice, Resize,
+// Pad) between a DQ and a Q with other parameters also
 // rescales. The library's data-movement layers copy bytes, so the rescaling is split off into a
 // `requantize` right after the op.
 
+#include "ir/op_traits.hpp"
 #include "passes/passes.hpp"
 
 #include <fmt/format.h>
 
 namespace onnx2hpp::codegen::passes {
 
-namespace {
-
 using ir::op_kind;
-
-bool moves_data(op_kind k) {
-  return k == op_kind::max_pool || k == op_kind::reshape || k == op_kind::transpose ||
-         k == op_kind::slice || k == op_kind::resize || k == op_kind::pad;
-}
-
-} // namespace
 
 ir::graph isolate_requantization(ir::graph g) {
   for (std::size_t i = 0; i < g.ops.size(); ++i) {
     const auto &o = g.ops[i];
-    if (!moves_data(o.kind))
+    if (!ir::traits(o.kind).moves_data)
       continue;
     const auto &in = g.at(o.input(0));
     const auto &out = g.at(o.output());

@@ -24,24 +24,24 @@ ir::graph drop_identities(ir::graph g);
 /// QOperator dialect: QLinearConv/QLinearMatMul/ConvInteger/MatMulInteger and the com.microsoft
 /// QLinear* ops become the plain op over tensors that carry their quantization. Needs constant
 /// scale/zero-point operands (fold_constants).
-ir::graph recognise_qoperator(ir::graph g);
+ir::graph recognize_qoperator(ir::graph g);
 
 /// QDQ dialect: DequantizeLinear -> op -> QuantizeLinear becomes the op over quantized tensors.
 /// A DQ gives its input tensor a quantization and disappears; a Q makes its producer write the
 /// quantized tensor. Q of a graph input stays (`quantize`), DQ to a graph output stays
 /// (`dequantize`), Q of a quantized tensor becomes `requantize` (or nothing if the parameters
 /// agree), Q of a float constant is evaluated. Needs Cast(uint8 -> uint8) gone (drop_identities).
-ir::graph recognise_qdq(ir::graph g);
+ir::graph recognize_qdq(ir::graph g);
 
 /// onnxruntime's integer-op dialect: ConvInteger/MatMulInteger -> Cast(float) -> Mul by a
 /// constant scale M (per tensor or per output channel) [-> Add of a constant bias b] becomes a
 /// conv/matmul whose input keeps its producer's quantization (x_s), with weight scale M / x_s and
 /// the int32 bias round(b / M); it writes the tensor the chain ends in (a later activation and
 /// QuantizeLinear join it). A chain ending in a float graph output keeps the int32 accumulator,
-/// dequantized as M * (acc + round(b / M)). Runs after recognise_qdq (which quantizes x).
-ir::graph recognise_integer_ops(ir::graph g);
+/// dequantized as M * (acc + round(b / M)). Runs after recognize_qdq (which quantizes x).
+ir::graph recognize_integer_ops(ir::graph g);
 /// True for a ConvInteger/MatMulInteger whose result only a Cast to float reads (what
-/// recognise_integer_ops rewrites; recognise_qoperator leaves it alone).
+/// recognize_integer_ops rewrites; recognize_qoperator leaves it alone).
 bool integer_op_to_float(const ir::graph &g, const ir::op &o);
 
 /// MatMul (QLinearMatMul, or QDQ) with constant weights of rank >= 3, B [batch..., K, N], and A
@@ -53,7 +53,7 @@ ir::graph split_batched_matmul(ir::graph g);
 
 /// Rewrites ONNX-level ops into the IR's: Gemm/MatMul with constant B -> dense with [out][in]
 /// weights; ReduceMean over H,W -> global_average_pool; Clip, Pad, Slice, Resize read their
-/// constant operands into attributes. Runs after the quantization dialects are recognised (so
+/// constant operands into attributes. Runs after the quantization dialects are recognized (so
 /// weights are plain constants).
 ir::graph canonicalize_ops(ir::graph g);
 

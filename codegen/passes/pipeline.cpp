@@ -9,9 +9,9 @@ namespace {
 constexpr std::array pipeline{
     pass{"fold_constants", fold_constants},
     pass{"drop_identities", drop_identities},
-    pass{"recognise_qoperator", recognise_qoperator},
-    pass{"recognise_qdq", recognise_qdq},
-    pass{"recognise_integer_ops", recognise_integer_ops},
+    pass{"recognize_qoperator", recognize_qoperator},
+    pass{"recognize_qdq", recognize_qdq},
+    pass{"recognize_integer_ops", recognize_integer_ops},
     pass{"split_batched_matmul", split_batched_matmul},
     pass{"canonicalize_ops", canonicalize_ops},
     pass{"fold_batch_norm", fold_batch_norm},

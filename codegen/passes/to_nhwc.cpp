@@ -11,6 +11,7 @@
 // transpose of each pixel's channels (see `channel_shuffle`).
 
 #include "diagnostics/error.hpp"
+#include "ir/op_traits.hpp"
 #include "ir/transpose.hpp"
 #include "passes/passes.hpp"
 
@@ -124,25 +125,17 @@ private:
       g_.ops.push_back(std::move(o));
       return;
     }
-    switch (o.kind) {
-    case op_kind::conv:
-    case op_kind::max_pool:
-    case op_kind::average_pool:
-    case op_kind::global_average_pool:
-    case op_kind::activation:
-    case op_kind::quantize:
-    case op_kind::dequantize:
-    case op_kind::requantize:
+    switch (ir::traits(o.kind).layout) {
+    case ir::layout_rule::any:
       break;
-    case op_kind::concat:
-    case op_kind::softmax:
+    case ir::layout_rule::axis:
       o.get<ir::axis_attrs>().axis = nhwc_axis(o.get<ir::axis_attrs>().axis);
       break;
-    case op_kind::slice:
+    case ir::layout_rule::axes:
       for (auto &a : o.get<ir::slice_attrs>().axes)
         a = nhwc_axis(a);
       break;
-    case op_kind::pad: {
+    case ir::layout_rule::pads: {
       auto &pads = o.get<ir::pad_attrs>().pads;
       std::vector<std::int64_t> begins(pads.begin(), pads.begin() + 4),
           ends(pads.begin() + 4, pads.end());
@@ -151,10 +144,10 @@ private:
       pads.insert(pads.end(), e.begin(), e.end());
       break;
     }
-    case op_kind::resize:
+    case ir::layout_rule::scales:
       o.get<ir::resize_attrs>().scales = reorder(o.get<ir::resize_attrs>().scales);
       break;
-    case op_kind::transpose: {
+    case ir::layout_rule::perm: {
       // out_nhwc = T(out_nchw, P) = T(T(T(in_nhwc, Q), p), P): perm[i] = Q[p[P[i]]].
       const auto &p = o.get<ir::perm_attrs>().perm;
       std::vector<std::int64_t> perm(4);
@@ -164,13 +157,12 @@ private:
       o.get<ir::perm_attrs>().perm = perm;
       break;
     }
-    case op_kind::add:
-    case op_kind::mul:
+    case ir::layout_rule::broadcast:
       if (broadcast_constants_to_nhwc(o))
         break;
       wrap(std::move(o));
       return;
-    default:
+    case ir::layout_rule::wrap:
       wrap(std::move(o));
       return;
     }

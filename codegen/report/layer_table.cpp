@@ -83,23 +83,35 @@ std::vector<layer_row> layer_table(const ir::graph &g) {
   return rows;
 }
 
+void number_as_nodes(std::vector<layer_row> &rows, const std::vector<std::size_t> &node_of_op) {
+  for (std::size_t i = 0; i < rows.size() && i < node_of_op.size(); ++i)
+    rows[i].number =
+        node_of_op[i] == static_cast<std::size_t>(-1) ? "-" : std::to_string(node_of_op[i]);
+}
+
 std::string format_table(const std::vector<layer_row> &rows, const std::string &prefix) {
   std::size_t name_w = 4, op_w = 2, fused_w = 5, shape_w = 12;
+  std::uint64_t total_macs = 0, total_params = 0;
   bool npu = false;
   for (const auto &r : rows) {
     name_w = std::max(name_w, r.name.size());
     op_w = std::max(op_w, r.op.size());
     fused_w = std::max(fused_w, r.fused.size());
     shape_w = std::max(shape_w, r.output_shape.size());
+    total_macs += r.macs;
+    total_params += r.params;
     npu = npu || !r.npu.empty();
   }
+  // The number columns as wide as their widest entry (the totals) or their heading.
+  const std::size_t macs_w = std::max<std::size_t>(4, std::to_string(total_macs).size());
+  const std::size_t params_w = std::max<std::size_t>(6, std::to_string(total_params).size());
   std::string out;
   auto line = [&](std::string_view index, std::string_view name, std::string_view op,
                   std::string_view fused, std::string_view shape, std::string_view macs,
                   std::string_view params, std::string_view bytes, std::string_view npu_text) {
-    auto text =
-        fmt::format("{:>3}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>10}  {:>9}  {:>10}", index, name,
-                    name_w, op, op_w, fused, fused_w, shape, shape_w, macs, params, bytes);
+    auto text = fmt::format("{:>3}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>{}}  {:>{}}  {:>10}", index,
+                            name, name_w, op, op_w, fused, fused_w, shape, shape_w, macs, macs_w,
+                            params, params_w, bytes);
     if (npu)
       text += fmt::format("  {}", npu_text);
     text.erase(text.find_last_not_of(' ') + 1);
@@ -109,8 +121,9 @@ std::string format_table(const std::vector<layer_row> &rows, const std::string &
   std::uint64_t macs = 0, params = 0, peak = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto &r = rows[i];
-    line(std::to_string(i), r.name, r.op, r.fused, r.output_shape, std::to_string(r.macs),
-         std::to_string(r.params), std::to_string(r.activation_bytes), r.npu);
+    line(r.number.empty() ? std::to_string(i) : r.number, r.name, r.op, r.fused, r.output_shape,
+         std::to_string(r.macs), std::to_string(r.params), std::to_string(r.activation_bytes),
+         r.npu);
     macs += r.macs;
     params += r.params;
     peak = std::max(peak, r.activation_bytes);

@@ -17,8 +17,13 @@ struct layer_row {
   std::uint64_t macs = 0;             ///< multiply-accumulates of conv/dense
   std::uint64_t params = 0;           ///< weight + bias elements
   std::uint64_t activation_bytes = 0; ///< bytes of the output tensor
-  std::string npu; ///< where the node runs on an NPU preset (report/npu_column.hpp), or empty
+  std::string npu;      ///< where the node runs on an NPU preset (report/npu_column.hpp), or empty
+  std::string number{}; ///< the row's "#": its graph node (number_as_nodes), or the row index
 };
+
+/// Numbers the rows (one per IR op) as the generated graph numbers its nodes: `node_of_op[i]`,
+/// or "-" for the boundary ops (lower::emitted_graph::not_a_node).
+void number_as_nodes(std::vector<layer_row> &rows, const std::vector<std::size_t> &node_of_op);
 
 std::vector<layer_row> layer_table(const ir::graph &g);
 

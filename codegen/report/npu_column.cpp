@@ -2,6 +2,7 @@
 
 #include "diagnostics/error.hpp"
 #include "diagnostics/printable.hpp"
+#include "ir/op_traits.hpp"
 
 #include <onnx2hpp/backends/npu/check.hpp>
 #include <onnx2hpp/backends/npu/describe.hpp>
@@ -26,94 +27,10 @@ using ir::op_kind;
 /// checks look at whether a table is there, never into it.
 const lut256 placeholder_table{};
 
-/// The graph the header emits (emit/header.cpp): graph inputs are the int8 tensors behind the
-/// boundary quantize ops, outputs those in front of the boundary dequantize ops; every other op
-/// is a node, in IR order; slots number graph inputs first, then node outputs.
-struct graph_shape {
-  std::vector<std::size_t> node_ops;
-  std::vector<std::size_t> node_of_op;
-  std::map<ir::tensor_id, std::size_t> slot; ///< activation tensor -> slot
-  std::vector<std::size_t> input_slots, output_slots;
-  std::vector<std::vector<std::size_t>> node_inputs; ///< slots each node reads (no constants)
-  std::vector<std::size_t> node_output;              ///< slot each node writes
-  std::vector<std::size_t> slot_bytes;
-};
-
-graph_shape graph_of(const ir::graph &g) {
-  graph_shape s;
-  std::vector<bool> boundary(g.ops.size(), false);
-  std::vector<std::pair<ir::tensor_id, ir::tensor_id>> inputs, outputs; // (onnx, int8)
-  for (auto id : g.inputs) {
-    auto readers = g.consumers(id);
-    auto q = std::find_if(readers.begin(), readers.end(),
-                          [&](std::size_t r) { return g.ops[r].kind == op_kind::quantize; });
-    if (q != readers.end()) {
-      inputs.emplace_back(id, g.ops[*q].output());
-      boundary[*q] = true;
-    } else
-      inputs.emplace_back(id, id);
-  }
-  for (auto id : g.outputs) {
-    auto p = g.producer(id);
-    if (p && g.ops[*p].kind == op_kind::dequantize) {
-      outputs.emplace_back(id, g.ops[*p].input(0));
-      boundary[*p] = true;
-    } else
-      outputs.emplace_back(id, id);
-  }
-  auto bytes_of = [&](ir::tensor_id id) {
-    const auto &t = g.at(id);
-    return static_cast<std::size_t>(t.elements()) * ir::size_of(t.type);
-  };
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    s.slot[inputs[i].second] = i;
-    s.slot_bytes.push_back(bytes_of(inputs[i].second));
-  }
-  s.node_of_op.assign(g.ops.size(), npu_report::not_a_node);
-  for (std::size_t i = 0; i < g.ops.size(); ++i)
-    if (!boundary[i]) {
-      s.node_of_op[i] = s.node_ops.size();
-      s.node_ops.push_back(i);
-      s.slot[g.ops[i].output()] = inputs.size() + s.node_ops.size() - 1;
-      s.slot_bytes.push_back(bytes_of(g.ops[i].output()));
-    }
-  for (const auto &in : inputs)
-    s.input_slots.push_back(s.slot.at(in.second));
-  for (const auto &out : outputs)
-    s.output_slots.push_back(s.slot.at(out.second));
-  for (auto i : s.node_ops) {
-    const auto &o = g.ops[i];
-    std::vector<std::size_t> reads;
-    for (auto id : o.inputs)
-      if (id != ir::no_tensor && !g.at(id).is_constant())
-        reads.push_back(s.slot.at(id));
-    s.node_inputs.push_back(std::move(reads));
-    s.node_output.push_back(s.slot.at(o.output()));
-  }
-  return s;
-}
-
-/// Whether the library layer the header emits for op `o` writes over its first input when that
-/// input dies (the layers' `in_place`).
-bool in_place(const ir::graph &g, const ir::op &o) {
-  switch (o.kind) {
-  case op_kind::activation:
-  case op_kind::requantize:
-  case op_kind::reshape:
-  case op_kind::softmax:
-    return true;
-  case op_kind::add:
-  case op_kind::mul:
-    return g.at(o.input(0)).shape == g.at(o.output()).shape;
-  default:
-    return false;
-  }
-}
-
 /// The arena plan of the generated graph, by the library's plan_memory (a fixed capacity of slots
 /// and nodes: it is a constexpr function over std::arrays).
 template <std::size_t Capacity>
-memory_plan<Capacity> arena_plan(const graph_shape &s, const ir::graph &g) {
+memory_plan<Capacity> arena_plan(const lower::emitted_graph &s) {
   auto p = std::make_unique<liveness_problem<Capacity, Capacity>>();
   const std::size_t slots = s.slot_bytes.size(), nodes = s.node_ops.size();
   auto index_in = [](const std::vector<std::size_t> &list, std::size_t v) {
@@ -131,9 +48,7 @@ memory_plan<Capacity> arena_plan(const graph_shape &s, const ir::graph &g) {
       if (p->last_use[slot] == no_node || p->last_use[slot] < n)
         p->last_use[slot] = n;
     p->output[n] = s.node_output[n];
-    const auto &o = g.ops[s.node_ops[n]];
-    p->in_place_input[n] =
-        in_place(g, o) && !s.node_inputs[n].empty() ? s.node_inputs[n][0] : no_node;
+    p->in_place_input[n] = s.node_in_place[n] ? s.node_inputs[n][0] : no_node;
   }
   // plan_memory walks all Capacity nodes: the unused ones write slot `slots`, which is not in the
   // arena (slots < Capacity), so they add no buffer.
@@ -151,8 +66,8 @@ struct arena_layout {
 };
 
 template <std::size_t Capacity>
-arena_layout layout_with(const graph_shape &s, const ir::graph &g) {
-  auto plan = std::make_unique<memory_plan<Capacity>>(arena_plan<Capacity>(s, g));
+arena_layout layout_with(const lower::emitted_graph &s) {
+  auto plan = std::make_unique<memory_plan<Capacity>>(arena_plan<Capacity>(s));
   arena_layout a;
   for (std::size_t slot = 0; slot < s.slot_bytes.size(); ++slot) {
     a.offset.push_back(plan->offset[slot]);
@@ -161,14 +76,14 @@ arena_layout layout_with(const graph_shape &s, const ir::graph &g) {
   return a;
 }
 
-arena_layout arena_offsets(const graph_shape &s, const ir::graph &g) {
+arena_layout arena_offsets(const lower::emitted_graph &s) {
   const std::size_t n = std::max(s.slot_bytes.size(), s.node_ops.size());
   if (n < 64)
-    return layout_with<64>(s, g);
+    return layout_with<64>(s);
   if (n < 512)
-    return layout_with<512>(s, g);
+    return layout_with<512>(s);
   if (n < 4096)
-    return layout_with<4096>(s, g);
+    return layout_with<4096>(s);
   throw error(failure::unsupported_model,
               fmt::format("the NPU report handles graphs of up to 4095 nodes; this one has {}",
                           s.node_ops.size()));
@@ -184,10 +99,6 @@ npu::window2d window_of(const Attrs &a) {
   auto z = [](std::int64_t v) { return static_cast<std::size_t>(v); };
   return {z(a.kernel[0]),    z(a.kernel[1]), z(a.strides[0]), z(a.strides[1]), z(a.dilations[0]),
           z(a.dilations[1]), z(a.pads[0]),   z(a.pads[1]),    z(a.pads[2]),    z(a.pads[3])};
-}
-
-bool is_clamp(const ir::activation &a) {
-  return a.kind == ir::activation_kind::relu || a.kind == ir::activation_kind::clip;
 }
 
 /// Extents of `shape` right-aligned to `rank` (leading 1s).
@@ -280,7 +191,7 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     d.a_dims = aligned_dims(in.shape, rank);
     d.b_dims = aligned_dims(g.at(o.input(1)).shape, rank);
     d.elements = {0, static_cast<std::size_t>(out.elements())};
-    if (o.fused_activation && !is_clamp(*o.fused_activation))
+    if (o.fused_activation && !ir::is_clamp(*o.fused_activation))
       d.activation.lut = &placeholder_table;
     ready(npu::call_kind::elementwise, d);
     break;
@@ -304,7 +215,7 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     d.a_dims = d.out_dims;
     d.elements = {0, static_cast<std::size_t>(ir::element_count(shape))};
     if (o.kind != op_kind::reshape) {
-      const bool clamp = o.kind == op_kind::activation && is_clamp(o.get<ir::activation>()) &&
+      const bool clamp = o.kind == op_kind::activation && ir::is_clamp(o.get<ir::activation>()) &&
                          in.quant && out.quant && ir::same_quantization(*in.quant, *out.quant);
       if (!clamp)
         d.activation.lut = &placeholder_table;
@@ -320,11 +231,9 @@ node_layer layer_of(const lower::lowered_model &m, std::size_t i, rounding_mode 
     break; // no NPU operation: concat, transpose, slice, resize, softmax, pad
   }
   // The layers that requantize carry the rounding mode in their type (npu_layer's precheck): the
-  // NPU requantizes in fixed point only.
-  const bool requantizes =
-      o.kind == op_kind::conv || o.kind == op_kind::dense || o.kind == op_kind::average_pool ||
-      o.kind == op_kind::global_average_pool || o.kind == op_kind::add || o.kind == op_kind::mul;
-  if (requantizes && rounding != rounding_mode::fixed_point)
+  // NPU requantizes in fixed point only. (A layer without an NPU operation keeps its reason.)
+  if (l.kind != npu::call_kind::none && ir::traits(o.kind).requantizes &&
+      rounding != rounding_mode::fixed_point)
     l.precheck = npu::reason::rounding_mode;
   return l;
 }
@@ -345,12 +254,12 @@ struct chain_choice {
 class planner {
 public:
   planner(const lower::lowered_model &m, const npu::capabilities &caps, rounding_mode rounding)
-      : m_(m), g_(m.graph), caps_(caps), s_(graph_of(m.graph)), arena_(arena_offsets(s_, g_)) {
+      : m_(m), g_(m.graph), caps_(caps), s_(m.emitted), arena_(arena_offsets(s_)) {
     for (auto i : s_.node_ops)
       layers_.push_back(layer_of(m_, i, rounding));
   }
 
-  const graph_shape &shape() const { return s_; }
+  const lower::emitted_graph &shape() const { return s_; }
 
   std::vector<npu::node_decision> decisions() const {
     const std::size_t n = s_.node_ops.size();
@@ -380,8 +289,7 @@ public:
 
 private:
   bool is_activation(std::size_t node) const {
-    auto k = g_.ops[s_.node_ops[node]].kind;
-    return k == op_kind::activation || k == op_kind::requantize;
+    return ir::traits(g_.ops[s_.node_ops[node]].kind).family == ir::layer_family::activation;
   }
   bool is_max_pool(std::size_t node) const {
     return g_.ops[s_.node_ops[node]].kind == op_kind::max_pool;
@@ -485,7 +393,7 @@ private:
   const lower::lowered_model &m_;
   const ir::graph &g_;
   npu::capabilities caps_;
-  graph_shape s_;
+  const lower::emitted_graph &s_;
   arena_layout arena_;
   std::vector<node_layer> layers_;
 };

@@ -1,4 +1,4 @@
-// MatMul of two computed tensors (QDQ MatMul, QLinearMatMul with a computed B): recognised by
+// MatMul of two computed tensors (QDQ MatMul, QLinearMatMul with a computed B): recognized by
 // canonicalize_ops as batch_matmul, laid out by to_nhwc, lowered and emitted as
 // onnx2hpp::batch_matmul; what is not supported is refused with the reason.
 
@@ -33,7 +33,7 @@ model_builder qdq_matmul(const dims_t &a_shape, const dims_t &b_shape, const dim
 
 ir::graph canonical(const model_builder &m) {
   return passes::canonicalize_ops(
-      passes::recognise_qdq(passes::drop_identities(passes::fold_constants(m.import()))));
+      passes::recognize_qdq(passes::drop_identities(passes::fold_constants(m.import()))));
 }
 
 } // namespace
@@ -99,15 +99,18 @@ TEST_SUITE("batch_matmul") {
 
     emit::header_options options{"qmm", "0"};
     options.rounding = onnx2hpp::rounding_mode::onnxruntime;
-    auto text = emit::emit_header(model, options);
+    auto text = unwrapped(emit::emit_header(model, options));
     INFO(text);
     CHECK(contains(text, "onnx2hpp::batch_matmul<onnx2hpp::shape<3, 4>, onnx2hpp::shape<4, 5>, "
                          "onnx2hpp::rounding_mode::onnxruntime>"));
-    CHECK(contains(text, ".a_zero_point = 0,\n    .b_zero_point = -28,"));
+    CHECK(contains(text, "qmm{.b_zero_point = -28, .output = {")); // a_zero_point 0: the default
+    CHECK_FALSE(contains(text, "qmm_multiplier")); // onnxruntime mode reads the fp32 scale only
     CHECK(contains(text, "onnx2hpp::in<0, 1>, 2>(qmm)"));
     CHECK(contains(text, ".scale = qmm_scale"));
-    auto fixed = emit::emit_header(model, {"qmm", "0"});
+    auto fixed = unwrapped(emit::emit_header(model, {"qmm", "0"}));
     CHECK(contains(fixed, "onnx2hpp::batch_matmul<onnx2hpp::shape<3, 4>, onnx2hpp::shape<4, 5>>"));
+    CHECK(contains(fixed, ".requant = {.multiplier = qmm_multiplier, .shift = qmm_shift}"));
+    CHECK_FALSE(contains(fixed, "qmm_scale")); // fixed-point mode reads multipliers only
   }
 
   TEST_CASE("a fused Relu becomes the clamp range") {

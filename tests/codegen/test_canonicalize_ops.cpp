@@ -14,7 +14,7 @@ namespace {
 
 ir::graph canonical(const model_builder &m, bool quantized = false) {
   return passes::canonicalize_ops(
-      passes::recognise_qdq(passes::drop_identities(passes::fold_constants(m.import(quantized)))));
+      passes::recognize_qdq(passes::drop_identities(passes::fold_constants(m.import(quantized)))));
 }
 
 } // namespace

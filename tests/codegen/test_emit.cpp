@@ -86,6 +86,12 @@ TEST_SUITE("emit") {
     };
     CHECK_NOTHROW(emit::check_header_text("#pragma once\n#include <array>\n// fine\nint x;\n"));
     CHECK(refused("// a\n#include \"/etc/passwd\"\n"));
+    // The data header next to the header is the one quoted include: a plain file name.
+    CHECK_NOTHROW(emit::check_header_text("#include \"model_data.hpp\"\n"));
+    CHECK(refused("#include \"../model_data.hpp\"\n"));
+    CHECK(refused("#include \"model_data.hpp\" // x\n"));
+    CHECK(refused("#include \".hidden.hpp\"\n"));
+    CHECK(refused("#include \"model.h\"\n"));
     CHECK(refused("#define X 1\n"));
     CHECK(refused("// comment \\\nint spliced;\n"));
     CHECK(refused("int x; // \x1b[31m\n"));
@@ -136,7 +142,7 @@ TEST_SUITE("emit") {
 
   TEST_CASE("the header has the comment block, constants, layers, graph and I/O metadata") {
     auto model = lower::lower(passes::run_default_pipeline(small_qdq_cnn().import()));
-    auto text = emit::emit_header(model, {"small", "1.2.3"});
+    auto text = unwrapped(emit::emit_header(model, {"small", "1.2.3"}));
     auto has = [&](const std::string &part) {
       INFO(part);
       CHECK(text.find(part) != std::string::npos);
@@ -160,24 +166,58 @@ TEST_SUITE("emit") {
     has(".name = \"input\", .onnx_shape = input0_onnx_shape");
     has(".onnx_is_nchw = true");
     has("node_info{{");
+    // Fields equal to the library's defaults are left out: stride 1, dilation 1, one group.
+    CHECK_FALSE(contains(text, ".stride_h = 1"));
+    CHECK_FALSE(contains(text, ".dilation_h"));
+    CHECK_FALSE(contains(text, ".groups"));
+    CHECK_FALSE(contains(text, ".lut = nullptr"));
+    // The layer table numbers rows as the graph numbers its nodes; boundary ops get "-".
+    has("//   -  "); // the boundary quantize
+    has("//   0  conv");
+    // Every line fits the project's line length (the constants' literals included).
+    std::size_t longest = 0, start = 0;
+    const auto wrapped = emit::emit_header(model, {"small", "1.2.3"});
+    for (auto end = wrapped.find('\n'); end != std::string::npos;
+         start = end + 1, end = wrapped.find('\n', start))
+      longest = std::max(longest, end - start);
+    CHECK(longest <= 100);
+  }
+
+  TEST_CASE("--split-data: the constants go to a data header that the header includes") {
+    auto model = lower::lower(passes::run_default_pipeline(small_qdq_cnn().import()));
+    emit::header_options options{"small", "1.2.3"};
+    options.data_header = "small_data.hpp";
+    auto files = emit::emit_files(model, options);
+    CHECK(contains(files.header, "\n#include \"small_data.hpp\"\n"));
+    CHECK_FALSE(contains(files.header, "conv_weights[] ="));
+    CHECK(contains(files.data, "alignas(16) inline constexpr char conv_weights[] ="));
+    CHECK(contains(files.data, "alignas(64) inline constexpr char conv_pack_weights[] ="));
+    CHECK(contains(files.data, "namespace small {"));
+    CHECK(contains(files.header, "inline constexpr auto graph"));
+    // One header again: the same declarations, the constants in it.
+    auto single = emit::emit_header(model, options);
+    CHECK(contains(single, "conv_weights[] ="));
+    CHECK_FALSE(contains(single, "#include \""));
+    CHECK(emit::data_header_path("out/model.hpp") == std::filesystem::path("out/model_data.hpp"));
+    CHECK(emit::data_header_path("a b\".hpp").filename() == "a_b__data.hpp");
   }
 
   TEST_CASE("conv and dense carry their simd packs; --no-simd-packs leaves them out") {
     auto model = lower::lower(passes::run_default_pipeline(small_qdq_cnn().import()));
-    auto text = emit::emit_header(model, {"small", "1.2.3"});
+    auto text = unwrapped(emit::emit_header(model, {"small", "1.2.3"}));
     auto has = [&](const std::string &t, const std::string &part) {
       INFO(part);
       return t.find(part) != std::string::npos;
     };
     CHECK(has(text, "#include <onnx2hpp/backends/simd/pack.hpp>"));
-    CHECK(has(text, "// simd packs:"));
+    CHECK(has(text, "// -- backends::simd packs:"));
     // conv 3x3, 1 -> 2 channels: K = 9 -> 3 groups of 4 k, one block of 16 channels: 192 bytes
     CHECK(has(text, "alignas(64) inline constexpr char conv_pack_weights[] ="));
     CHECK(
         has(text, "alignas(64) inline constexpr std::array<std::int32_t, 16> conv_pack_offsets{"));
-    CHECK(has(text, "inline constexpr onnx2hpp::simd::packed<conv_t> conv_packed{\n"
-                    "    conv, onnx2hpp::simd::gemm_pack_view{{onnx2hpp::from_bytes, "
-                    "conv_pack_weights}, conv_pack_offsets}};"));
+    CHECK(has(text, "inline constexpr onnx2hpp::simd::packed<conv_t> conv_packed{conv, "
+                    "onnx2hpp::simd::gemm_pack_view{{onnx2hpp::from_bytes, conv_pack_weights}, "
+                    "conv_pack_offsets}};"));
     std::size_t wrappers = 0; // conv and dense
     for (auto at = text.find("inline constexpr onnx2hpp::simd::packed<"); at != std::string::npos;
          at = text.find("inline constexpr onnx2hpp::simd::packed<", at + 1))
@@ -229,6 +269,42 @@ TEST_SUITE("emit") {
         failure_of([&] { emit::write_atomically(dir / "missing" / "b.hpp", "x"); });
     CHECK(kind == failure::output_failed);
     CHECK(contains(message, "cannot write"));
+  }
+
+  TEST_CASE("the header and its data header are written together or not at all") {
+    temp_dir dir;
+    auto read = [](const std::filesystem::path &p) {
+      std::ifstream in(p);
+      std::stringstream content;
+      content << in.rdbuf();
+      return content.str();
+    };
+    auto entries = [&] {
+      std::size_t n = 0;
+      for ([[maybe_unused]] const auto &entry : std::filesystem::directory_iterator(dir.path()))
+        ++n;
+      return n;
+    };
+    emit::write_files({{dir / "m_data.hpp", "data 1"}, {dir / "m.hpp", "header 1"}});
+    CHECK(read(dir / "m_data.hpp") == "data 1");
+    CHECK(read(dir / "m.hpp") == "header 1");
+    // The second file cannot be written: the first keeps its old content.
+    auto [kind, message] = failure_of([&] {
+      emit::write_files({{dir / "m_data.hpp", "data 2"}, {dir / "missing" / "m.hpp", "x"}});
+    });
+    CHECK(kind == failure::output_failed);
+    CHECK(contains(message, "cannot write"));
+    CHECK(read(dir / "m_data.hpp") == "data 1");
+    CHECK(entries() == 2);
+    // The second file is written but cannot replace what is there (a folder): both roll back.
+    std::filesystem::create_directory(dir / "folder.hpp");
+    auto [kind2, message2] = failure_of([&] {
+      emit::write_files({{dir / "m_data.hpp", "data 3"}, {dir / "folder.hpp", "header 3"}});
+    });
+    CHECK(kind2 == failure::output_failed);
+    CHECK(read(dir / "m_data.hpp") == "data 1");
+    CHECK(std::filesystem::is_directory(dir / "folder.hpp"));
+    CHECK(entries() == 3); // m_data.hpp, m.hpp, folder.hpp: no temporary or backup left
   }
 
   TEST_CASE("a read-only folder is reported as such, not as a missing file") {

@@ -51,7 +51,7 @@ TEST_SUITE("fold_batch_norm") {
     add_batch_norm(m, model_builder::out("conv"));
     m.output(m.dequantize(m.quantize(model_builder::out("bn"), 1.0f, 0, true), 1.0f, 0, true),
              TP::FLOAT, {1, 2, 2, 2});
-    auto g = passes::fold_batch_norm(passes::recognise_qdq(passes::fold_constants(m.import())));
+    auto g = passes::fold_batch_norm(passes::recognize_qdq(passes::fold_constants(m.import())));
     const auto &conv = *ops_of(g, ir::op_kind::conv)[0];
     const auto &weights = g.at(conv.input(1));
     // channel 1 has k < 0: its integers are negated (-(-128) saturates to 127), scale 0.1 * 4

@@ -13,7 +13,7 @@ namespace {
 
 ir::graph fused(const model_builder &m) {
   return passes::fuse_activations(passes::canonicalize_ops(
-      passes::recognise_qdq(passes::drop_identities(passes::fold_constants(m.import())))));
+      passes::recognize_qdq(passes::drop_identities(passes::fold_constants(m.import())))));
 }
 
 /// DQ(x) -> Conv -> <activation> -> Q -> DQ -> output
@@ -72,7 +72,7 @@ TEST_SUITE("fuse_activations") {
     m.output(m.dequantize(m.quantize(model_builder::out("add2"), 0.5f, 0, true), 0.5f, 0, true),
              TP::FLOAT, {1, 2});
     auto g = passes::fuse_activations(
-        passes::canonicalize_ops(passes::recognise_qdq(passes::fold_constants(m.import()))));
+        passes::canonicalize_ops(passes::recognize_qdq(passes::fold_constants(m.import()))));
     CHECK(ops_of(g, ir::op_kind::activation).size() == 1);
   }
 }

@@ -1,6 +1,7 @@
 // The IR's own helpers: constant data, quantization equality, transposition, graph surgery.
 
 #include "ir/graph.hpp"
+#include "ir/op_traits.hpp"
 #include "ir/print.hpp"
 #include "ir/transpose.hpp"
 #include "support/model_builder.hpp"
@@ -124,5 +125,26 @@ TEST_SUITE("ir") {
     auto text = ir::to_text(g);
     CHECK(text.find("r = reshape(%x)") != std::string::npos);
     CHECK(text.find("%y: i8[1,4] s=0.5 zp=-3") != std::string::npos);
+  }
+
+  TEST_CASE("op_traits: one row per kind, found by the kind, not by the enum's order") {
+    for (std::size_t k = 0; k <= static_cast<std::size_t>(ir::op_kind::removed); ++k) {
+      const auto kind = static_cast<ir::op_kind>(k);
+      const auto &t = ir::traits(kind);
+      CHECK(t.kind == kind);
+      CHECK_FALSE(t.name.empty());
+      CHECK(ir::name_of(kind) == t.name);
+      // A kind the library implements is written by one family of the emitter; no other is.
+      CHECK(t.core == (t.family != ir::layer_family::none));
+      CHECK(ir::is_core(kind) == t.core);
+      if (t.moves_data) // data movement copies bytes: nothing to requantize
+        CHECK_FALSE(t.requantizes);
+    }
+    CHECK(ir::is_core(ir::op_kind::pad));
+    CHECK(ir::is_core(ir::op_kind::quantize));
+    CHECK_FALSE(ir::is_core(ir::op_kind::gemm));
+    CHECK_FALSE(ir::is_core(ir::op_kind::removed));
+    CHECK(ir::traits(ir::op_kind::max_pool).moves_data);
+    CHECK(ir::traits(ir::op_kind::add).in_place == ir::in_place_rule::same_shape);
   }
 }

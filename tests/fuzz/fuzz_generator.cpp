@@ -92,8 +92,9 @@ std::string type_name(const std::type_info &t) {
 /// Lines a model's names must not be able to create in the generated header: a directive other
 /// than `#pragma once` and `#include <path>`, a backslash line continuation (it extends a `//`
 /// comment over the next line), a control character other than tab (a lone CR ends a line for
-/// g++, so `// name\r#include ...` would be a directive).
-void check_header_text(const std::string &text) {
+/// g++, so `// name\r#include ...` would be a directive). `data_include`: the one quoted include
+/// allowed, of the data header the generator names itself (or none).
+void check_header_text(const std::string &text, const std::string &data_include = "") {
   std::size_t line_start = 0, line_number = 1;
   while (line_start < text.size()) {
     auto end = text.find('\n', line_start);
@@ -116,7 +117,9 @@ void check_header_text(const std::string &text) {
           directive.starts_with("#include <") && directive.ends_with(">") &&
           directive.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_/.", 10) ==
               directive.size() - 1;
-      if (directive != "#pragma once" && !own_include)
+      const bool data_header =
+          !data_include.empty() && directive == "#include \"" + data_include + "\"";
+      if (directive != "#pragma once" && !own_include && !data_header)
         where("preprocessor directive");
     }
     line_start = end + 1;
@@ -338,6 +341,10 @@ void run_generator(std::span<const std::uint8_t> bytes) {
     header.simd_packs = true;
     header.rounding = rounding;
     check_header_text(emit::emit_header(model, header));
+    header.data_header = "fuzzed_model_data.hpp"; // the default split: header and constants
+    const auto files = emit::emit_files(model, header);
+    check_header_text(files.header, header.data_header);
+    check_header_text(files.data);
   }
 }
 

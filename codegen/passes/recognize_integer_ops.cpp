@@ -1,4 +1,4 @@
-// recognise_integer_ops: ConvInteger/MatMulInteger -> Cast(float) -> Mul(scale) [-> Add(bias)]
+// recognize_integer_ops: ConvInteger/MatMulInteger -> Cast(float) -> Mul(scale) [-> Add(bias)]
 // becomes the conv/dense it stands for.
 //
 // onnxruntime's integer-op quantization writes a layer as
@@ -262,7 +262,7 @@ bool integer_op_to_float(const ir::graph &g, const ir::op &o) {
   return r && g.ops[*r].kind == op_kind::cast && ir::is_float(g.ops[*r].get<ir::cast_attrs>().to);
 }
 
-ir::graph recognise_integer_ops(ir::graph g) {
+ir::graph recognize_integer_ops(ir::graph g) {
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     if (integer_op_to_float(g, g.ops[i]))
       rewrite(g, i);

@@ -1,4 +1,4 @@
-// passes::recognise_integer_ops
+// passes::recognize_integer_ops
 
 #include "lower/lower.hpp"
 #include "passes/passes.hpp"
@@ -13,9 +13,9 @@ using TP = onnx::TensorProto;
 
 namespace {
 
-ir::graph recognised(const model_builder &m) {
-  return passes::recognise_integer_ops(
-      passes::recognise_qdq(passes::recognise_qoperator(passes::fold_constants(m.import()))));
+ir::graph recognized(const model_builder &m) {
+  return passes::recognize_integer_ops(
+      passes::recognize_qdq(passes::recognize_qoperator(passes::fold_constants(m.import()))));
 }
 
 /// x [1,2,3,3] -> Q(0.02, 128) -> ConvInteger(x_zp, w_zp) -> Cast -> Mul(scale) -> Add(bias)
@@ -42,12 +42,12 @@ model_builder conv_integer_net(const dims_t &scale_dims, const std::vector<float
 
 } // namespace
 
-TEST_SUITE("recognise_integer_ops") {
+TEST_SUITE("recognize_integer_ops") {
 
   TEST_CASE("ConvInteger -> Cast -> Mul -> Add -> Relu -> QuantizeLinear is a requantizing conv") {
     auto net =
         conv_integer_net({1, 2, 1, 1}, {0.0001f, 0.0004f}, {1, 2, 1, 1}, {0.00123f, -0.0025f});
-    auto g = recognised(net);
+    auto g = recognized(net);
     REQUIRE(ops_of(g, ir::op_kind::conv).size() == 1);
     CHECK(ops_of(g, ir::op_kind::cast).empty());
     CHECK(ops_of(g, ir::op_kind::mul).empty());
@@ -128,7 +128,7 @@ TEST_SUITE("recognise_integer_ops") {
     {
       // A scale that varies over the spatial axes is not a per-channel scale.
       auto net = conv_integer_net({1, 1, 3, 3}, std::vector<float>(9, 0.001f), {}, {0.0f});
-      auto [kind, message] = failure_of([&] { recognised(net); });
+      auto [kind, message] = failure_of([&] { recognized(net); });
       CHECK(kind == failure::unsupported_model);
       CHECK(contains(message, "node 'ci' (ConvInteger)"));
       CHECK(contains(message, "Cast(float) -> Mul by a constant scale"));
@@ -137,7 +137,7 @@ TEST_SUITE("recognise_integer_ops") {
     {
       // The op's input zero point must be the one the QuantizeLinear wrote with.
       auto net = conv_integer_net({}, {0.001f}, {}, {0.0f}, 100);
-      auto [kind, message] = failure_of([&] { recognised(net); });
+      auto [kind, message] = failure_of([&] { recognized(net); });
       CHECK(kind == failure::invalid_quantization);
       CHECK(contains(message, "input zero point 100"));
     }

@@ -1,4 +1,4 @@
-// recognise_qdq: QuantizeLinear/DequantizeLinear pairs become quantized tensors.
+// recognize_qdq: QuantizeLinear/DequantizeLinear pairs become quantized tensors.
 //
 // The reading: in a QDQ graph a float tensor f = DequantizeLinear(x) stands for the integer tensor
 // x with x's scale and zero point, and QuantizeLinear(f) -> y says "the op producing f really
@@ -64,7 +64,7 @@ void quantize_constant(ir::graph &g, std::size_t index) {
   g.remove(index);
 }
 
-void recognise_dequantize(ir::graph &g, std::size_t index) {
+void recognize_dequantize(ir::graph &g, std::size_t index) {
   auto &dq = g.ops[index];
   auto x = dq.input(0);
   auto f = dq.output();
@@ -119,7 +119,7 @@ bool quantize_before_layout_change(ir::graph &g, std::size_t q_index, std::size_
   return true;
 }
 
-void recognise_quantize(ir::graph &g, std::size_t index) {
+void recognize_quantize(ir::graph &g, std::size_t index) {
   auto &q = g.ops[index];
   auto f = q.input(0);
   const auto &out = g.at(q.output());
@@ -154,7 +154,7 @@ void recognise_quantize(ir::graph &g, std::size_t index) {
 
 } // namespace
 
-ir::graph recognise_qdq(ir::graph g) {
+ir::graph recognize_qdq(ir::graph g) {
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     if (g.ops[i].kind == op_kind::quantize && g.ops[i].inputs.size() > 1 &&
         g.at(g.ops[i].input(0)).is_constant())
@@ -164,10 +164,10 @@ ir::graph recognise_qdq(ir::graph g) {
       quantize_output(g, o);
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     if (g.ops[i].kind == op_kind::dequantize && g.ops[i].inputs.size() > 1)
-      recognise_dequantize(g, i);
+      recognize_dequantize(g, i);
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     if (g.ops[i].kind == op_kind::quantize && g.ops[i].inputs.size() > 1)
-      recognise_quantize(g, i);
+      recognize_quantize(g, i);
   g.sweep();
   return g;
 }

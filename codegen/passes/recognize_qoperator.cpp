@@ -1,10 +1,10 @@
-// recognise_qoperator: QLinear*/…Integer ops become plain ops over quantized tensors.
+// recognize_qoperator: QLinear*/…Integer ops become plain ops over quantized tensors.
 //
 // A QOperator node carries the quantization of each operand as extra (scale, zero point) inputs.
 // Those move onto the tensors, the node keeps only its data operands and turns into the op it
 // computes: QLinearConv -> conv, QLinearAdd -> add, ... ConvInteger and MatMulInteger produce raw
 // int32 accumulators: their output keeps type i32 and has no quantization. Those whose result is
-// Cast to float are left to recognise_integer_ops (their scales are in the Mul after the Cast).
+// Cast to float are left to recognize_integer_ops (their scales are in the Mul after the Cast).
 
 #include "diagnostics/error.hpp"
 #include "passes/passes.hpp"
@@ -18,9 +18,9 @@ namespace {
 
 using ir::op_kind;
 
-class recogniser {
+class recognizer {
 public:
-  explicit recogniser(ir::graph &g) : g_(g) {}
+  explicit recognizer(ir::graph &g) : g_(g) {}
 
   void run() {
     for (std::size_t i = 0; i < g_.ops.size(); ++i)
@@ -124,7 +124,7 @@ private:
     case op_kind::conv_integer:
       // x, w, x_zero_point, w_zero_point -> int32
       if (integer_op_to_float(g_, o))
-        break; // the scales are in the float Mul after it: recognise_integer_ops
+        break; // the scales are in the float Mul after it: recognize_integer_ops
       zero_point_only(o, 0, 2, 1);
       zero_point_only(o, 1, 3, 0);
       keep_inputs(o, {0, 1}, op_kind::conv);
@@ -132,7 +132,7 @@ private:
     case op_kind::matmul_integer:
       // A, B, a_zero_point, b_zero_point -> int32
       if (integer_op_to_float(g_, o))
-        break; // the scales are in the float Mul after it: recognise_integer_ops
+        break; // the scales are in the float Mul after it: recognize_integer_ops
       zero_point_only(o, 0, 2, -1);
       zero_point_only(o, 1, 3, -1);
       keep_inputs(o, {0, 1}, op_kind::matmul);
@@ -192,8 +192,8 @@ private:
 
 } // namespace
 
-ir::graph recognise_qoperator(ir::graph g) {
-  recogniser(g).run();
+ir::graph recognize_qoperator(ir::graph g) {
+  recognizer(g).run();
   return g;
 }
 

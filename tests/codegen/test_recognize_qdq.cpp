@@ -1,4 +1,4 @@
-// passes::recognise_qdq
+// passes::recognize_qdq
 
 #include "passes/passes.hpp"
 #include "support/expect_error.hpp"
@@ -12,16 +12,16 @@ using TP = onnx::TensorProto;
 
 namespace {
 
-ir::graph recognised(const model_builder &m) {
-  return passes::recognise_qdq(passes::drop_identities(passes::fold_constants(m.import())));
+ir::graph recognized(const model_builder &m) {
+  return passes::recognize_qdq(passes::drop_identities(passes::fold_constants(m.import())));
 }
 
 } // namespace
 
-TEST_SUITE("recognise_qdq") {
+TEST_SUITE("recognize_qdq") {
 
   TEST_CASE("a PyTorch QDQ CNN becomes quantized ops between one quantize and one dequantize") {
-    auto g = recognised(small_qdq_cnn());
+    auto g = recognized(small_qdq_cnn());
     auto kinds = kinds_of(g);
     using k = ir::op_kind;
     CHECK(kinds == std::vector<k>{k::quantize, k::conv, k::activation, k::max_pool, k::reshape,
@@ -62,7 +62,7 @@ TEST_SUITE("recognise_qdq") {
     auto same = m.quantize(m.dequantize(a, 0.1f, 128), 0.1f, 128);
     auto other = m.quantize(m.dequantize(same, 0.1f, 128), 0.2f, 100);
     m.output(m.dequantize(other, 0.2f, 100), TP::FLOAT, {1, 4});
-    auto g = recognised(m);
+    auto g = recognized(m);
     REQUIRE(g.ops.size() == 3);
     CHECK(g.ops[1].kind == ir::op_kind::requantize);
     CHECK(g.at(g.ops[1].input(0)).quant->scale_at(0) == doctest::Approx(0.1));
@@ -78,7 +78,7 @@ TEST_SUITE("recognise_qdq") {
     m.node("Mul", {xq, wq}, "mul");
     m.output(m.dequantize(m.quantize(model_builder::out("mul"), 0.1f, 0, true), 0.1f, 0, true),
              TP::FLOAT, {1, 4});
-    auto g = recognised(m);
+    auto g = recognized(m);
     const auto &mul = *ops_of(g, ir::op_kind::mul)[0];
     const auto &weights = g.at(mul.input(1));
     REQUIRE(weights.is_constant());
@@ -90,7 +90,7 @@ TEST_SUITE("recognise_qdq") {
     model_builder m;
     auto x = m.input("x", TP::FLOAT, {1, 4});
     m.output(m.dequantize(m.quantize(x, 0.0f, 0), 0.1f, 0), TP::FLOAT, {1, 4});
-    auto [kind, message] = failure_of([&] { recognised(m); });
+    auto [kind, message] = failure_of([&] { recognized(m); });
     CHECK(kind == failure::invalid_quantization);
     CHECK(contains(message, "(QuantizeLinear)"));
     CHECK(contains(message, "is 0"));
@@ -109,7 +109,7 @@ TEST_SUITE("recognise_qdq") {
     m.node("Conv", {xq, dq.output(0)}, "conv");
     m.output(m.dequantize(m.quantize(model_builder::out("conv"), 0.1f, 0), 0.1f, 0), TP::FLOAT,
              {1, 4, 3, 3});
-    auto [kind, message] = failure_of([&] { passes::recognise_qdq(m.import(true)); });
+    auto [kind, message] = failure_of([&] { passes::recognize_qdq(m.import(true)); });
     CHECK(kind == failure::invalid_quantization);
     CHECK(contains(message, "node 'w_dq'"));
     CHECK(contains(message, "has 3 values but axis 0"));
@@ -120,7 +120,7 @@ TEST_SUITE("recognise_qdq") {
     model_builder m;
     auto x = m.input("x", TP::FLOAT, {1, 4});
     m.output(m.dequantize(m.quantize(x, 0.1f, 0), 0.3f, 0), TP::FLOAT, {1, 4});
-    auto [kind, message] = failure_of([&] { recognised(m); });
+    auto [kind, message] = failure_of([&] { recognized(m); });
     CHECK(kind == failure::invalid_quantization);
     CHECK(contains(message, "but it was quantized with s=0.1"));
   }
@@ -136,7 +136,7 @@ TEST_SUITE("recognise_qdq") {
     m.node("Relu", {xq}, "relu");
     m.output(m.dequantize(m.quantize(model_builder::out("relu"), 0.5f, 0, true), 0.5f, 0, true),
              TP::FLOAT, {1, 3, 4, 4});
-    auto g = recognised(m);
+    auto g = recognized(m);
     auto kinds = kinds_of(g);
     REQUIRE(kinds.size() >= 2);
     CHECK(kinds[0] == ir::op_kind::quantize);

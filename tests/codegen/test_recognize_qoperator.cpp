@@ -1,4 +1,4 @@
-// passes::recognise_qoperator
+// passes::recognize_qoperator
 
 #include "passes/passes.hpp"
 #include "support/model_builder.hpp"
@@ -11,13 +11,13 @@ using TP = onnx::TensorProto;
 
 namespace {
 
-ir::graph recognised(const model_builder &m) {
-  return passes::recognise_qdq(passes::recognise_qoperator(passes::fold_constants(m.import())));
+ir::graph recognized(const model_builder &m) {
+  return passes::recognize_qdq(passes::recognize_qoperator(passes::fold_constants(m.import())));
 }
 
 } // namespace
 
-TEST_SUITE("recognise_qoperator") {
+TEST_SUITE("recognize_qoperator") {
 
   TEST_CASE("QLinearConv becomes a conv over tensors carrying its scales and zero points") {
     model_builder m(13, "onnx.quantize");
@@ -30,7 +30,7 @@ TEST_SUITE("recognise_qoperator") {
                          m.uint8s("yz", {}, {7}), m.int32s("b", {2}, {11, -12})},
                         "qconv");
     m.output(m.dequantize(conv.output(0), 2.0f, 7), TP::FLOAT, {1, 2, 3, 3});
-    auto g = recognised(m);
+    auto g = recognized(m);
     REQUIRE(ops_of(g, ir::op_kind::conv).size() == 1);
     const auto &c = *ops_of(g, ir::op_kind::conv)[0];
     REQUIRE(c.inputs.size() == 3);
@@ -65,7 +65,7 @@ TEST_SUITE("recognise_qoperator") {
     model_builder::attr(concat, "axis", std::int64_t{1});
     m.node("QLinearGlobalAveragePool", {concat.output(0), s2, z2, s, z}, "gap", 1, "com.microsoft");
     m.output(m.dequantize(model_builder::out("gap"), 0.1f, 128), TP::FLOAT, {1, 4, 1, 1});
-    auto g = recognised(m);
+    auto g = recognized(m);
     using k = ir::op_kind;
     auto kinds = kinds_of(g);
     CHECK(kinds == std::vector<k>{k::quantize, k::add, k::activation, k::concat,
@@ -86,7 +86,7 @@ TEST_SUITE("recognise_qoperator") {
            {x, m.uint8s("w", {1, 1, 1, 1}, {3}), m.uint8s("xz", {}, {1}), m.uint8s("wz", {}, {2})},
            "ci");
     m.output(model_builder::out("ci"), TP::INT32, {1, 1, 2, 2});
-    auto g = recognised(m);
+    auto g = recognized(m);
     REQUIRE(g.ops.size() == 1);
     const auto &c = g.ops[0];
     CHECK(c.kind == ir::op_kind::conv);
@@ -108,7 +108,7 @@ TEST_SUITE("recognise_qoperator") {
                         "qgemm", 1, "com.microsoft");
     model_builder::attr(gemm, "transB", std::int64_t{1});
     m.output(m.dequantize(gemm.output(0), 1.0f, 128), TP::FLOAT, {1, 3});
-    auto g = recognised(m);
+    auto g = recognized(m);
     const auto &op = *ops_of(g, ir::op_kind::gemm)[0];
     CHECK(op.inputs.size() == 3);
     CHECK(g.at(op.input(2)).quant->scale_at(0) == 0.125f);
