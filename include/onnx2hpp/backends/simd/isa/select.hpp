@@ -21,7 +21,14 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
+// xsimd's configuration alone first: on a target it has no architecture for (Cortex-M: Armv7E-M,
+// Armv8-M, Armv8.1-M without NEON) the rest of xsimd does not compile (its aligned allocator
+// calls posix_memalign, which newlib lacks) and nothing would use it.
+#include <xsimd/config/xsimd_config.hpp>
+#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#define ONNX2HPP_SIMD_HAS_XSIMD 1
 #include <xsimd/xsimd.hpp>
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
