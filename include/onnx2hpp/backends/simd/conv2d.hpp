@@ -32,8 +32,9 @@ constexpr std::size_t chunk_pixels(std::size_t pixels, std::size_t parts, std::s
 } // namespace simd::detail
 
 template <class E, class I, shape_type S, conv2d_attrs A>
-requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
-                                                 simd::packed<conv2d<S, A>>> {
+requires(
+    !conv2d<S, A>::depthwise &&
+    !simd::direct_isa<I>) struct kernel<backends::basic_simd<E, I>, simd::packed<conv2d<S, A>>> {
   using layer = conv2d<S, A>;
   using in = typename layer::in;
   using geo = simd::gemm_pack_geometry<layer>;
