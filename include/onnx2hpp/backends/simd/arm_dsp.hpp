@@ -38,31 +38,47 @@ inline std::int32_t wrap_add(std::int32_t a, std::int32_t b) {
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) + static_cast<std::uint32_t>(b));
 }
 
-/// acc[p][c] += Σ_{i<N} (x[p][i] − zx)·w[c][i] for P input rows and C weight rows, modulo 2^32.
-/// `zpair` is arm_dsp::zero_point_pair(zx).
-template <std::size_t N, std::size_t P, std::size_t C>
-[[gnu::always_inline]] inline void dot(const std::int8_t *const (&x)[P],
-                                       const std::int8_t *const (&w)[C], std::int32_t zx,
+/// acc[p][c] += Σ_{i<N} (x[p·XS + i] − zx)·w[c·WS + i] for P input rows and C weight rows,
+/// modulo 2^32; `zpair` is arm_dsp::zero_point_pair(zx). The rows lie at compile-time distances
+/// from two base pointers, so a 2 × 2 tile needs two pointer registers (immediate offsets) and
+/// its 4 accumulators, 6 temporaries and the zero point pair fit the 14 registers of Thumb-2.
+template <std::size_t N, std::size_t P, std::size_t C, std::size_t XS, std::size_t WS>
+[[gnu::always_inline]] inline void dot(const std::int8_t *x, const std::int8_t *w, std::int32_t zx,
                                        std::uint32_t zpair, std::int32_t (&acc)[P][C]) {
-  std::size_t i = 0;
-  for (; i + 4 <= N; i += 4) {
+  // Scalars, not the caller's array: g++ would store the array back on every iteration (the int8
+  // loads may alias it as far as it can tell).
+  std::int32_t a[P * C];
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    a[j] = acc[j / C][j % C];
+  const std::int8_t *const x_end = x + N / 4 * 4;
+  for (; x != x_end; x += 4, w += 4) {
     std::uint32_t xl[P], xh[P];
+#pragma GCC unroll 4
     for (std::size_t p = 0; p < P; ++p) {
-      const std::uint32_t v = arm_dsp::load4(x[p] + i);
+      const std::uint32_t v = arm_dsp::load4(x + p * XS);
       xl[p] = arm_dsp::lo16(v, zpair);
       xh[p] = arm_dsp::hi16(v, zpair);
     }
+#pragma GCC unroll 4
     for (std::size_t c = 0; c < C; ++c) {
-      const std::uint32_t v = arm_dsp::load4(w[c] + i);
+      const std::uint32_t v = arm_dsp::load4(w + c * WS);
       const std::uint32_t wl = arm_dsp::lo16(v), wh = arm_dsp::hi16(v);
+#pragma GCC unroll 4
       for (std::size_t p = 0; p < P; ++p)
-        acc[p][c] = arm_dsp::mac2(xh[p], wh, arm_dsp::mac2(xl[p], wl, acc[p][c]));
+        a[p * C + c] = arm_dsp::mac2(xh[p], wh, arm_dsp::mac2(xl[p], wl, a[p * C + c]));
     }
   }
-  for (; i < N; ++i)
+#pragma GCC unroll 4
+  for (std::size_t i = 0; i < N % 4; ++i)
+#pragma GCC unroll 4
     for (std::size_t p = 0; p < P; ++p)
+#pragma GCC unroll 4
       for (std::size_t c = 0; c < C; ++c)
-        acc[p][c] = wrap_add(acc[p][c], (x[p][i] - zx) * w[c][i]);
+        a[p * C + c] = wrap_add(a[p * C + c], (x[p * XS + i] - zx) * w[c * WS + i]);
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    acc[j / C][j % C] = a[j];
 }
 
 /// Whether a layer's zero points suit the kernels: symmetric weights, and x − zx within int16.
@@ -125,12 +141,10 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::i
               x + in::offset(n, oy * A.stride_h - A.pad_top, ox * A.stride_w - A.pad_left, 0);
           if (ox + 1 < layer::out_w &&
               layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
-            const std::int8_t *xb[2] = {x0, x0 + A.stride_w * in::c};
-            whole_pixels<2>(l, xb, zx, zpair, o);
+            whole_pixels<2>(l, x0, zx, zpair, o);
             ox += 2;
           } else {
-            const std::int8_t *xb[1] = {x0};
-            whole_pixels<1>(l, xb, zx, zpair, o);
+            whole_pixels<1>(l, x0, zx, zpair, o);
             ++ox;
           }
         }
@@ -144,8 +158,11 @@ private:
 
   /// P adjacent output pixels whose windows lie inside the input; xb: their first taps, o: the
   /// first pixel's output.
+  /// Input distance between the windows of horizontally adjacent output pixels.
+  static constexpr std::size_t pixel_step = A.stride_w * in::c;
+
   template <std::size_t P>
-  static void whole_pixels(const layer &l, const std::int8_t *const (&xb)[P], std::int32_t zx,
+  static void whole_pixels(const layer &l, const std::int8_t *xb, std::int32_t zx,
                            std::uint32_t zpair, std::int8_t *o) {
     const std::int8_t *w = l.weights.data();
     for (std::size_t g = 0; g < A.groups; ++g) {
@@ -158,15 +175,9 @@ private:
           for (std::size_t p = 0; p < P; ++p)
             acc[p][c] = bias(l, oc + c);
         const std::int8_t *wo = w + oc * per_oc;
-        for (std::size_t s = 0; s < segs; ++s) {
-          const std::int8_t *xs[P];
-          for (std::size_t p = 0; p < P; ++p)
-            xs[p] = xb[p] + seg_x[s] + xg;
-          const std::int8_t *ws[C];
-          for (std::size_t c = 0; c < C; ++c)
-            ws[c] = wo + c * per_oc + s * seg_len;
-          simd::dsp::dot<seg_len>(xs, ws, zx, zpair, acc);
-        }
+        for (std::size_t s = 0; s < segs; ++s)
+          simd::dsp::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s] + xg, wo + s * seg_len,
+                                                            zx, zpair, acc);
         for (std::size_t p = 0; p < P; ++p)
           for (std::size_t c = 0; c < C; ++c)
             o[p * A.out_channels + oc + c] = l.output.apply(acc[p][c], oc + c);
@@ -195,13 +206,11 @@ private:
           acc[0][c] = bias(l, oc + c);
         for (std::size_t ky = ry.first; ky < ry.last; ++ky)
           for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
-            const std::int8_t *xs[1] = {
+            const std::int8_t *xs =
                 x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
-                               ox * A.stride_w + kx * A.dilation_w - A.pad_left, g * icg)};
-            const std::int8_t *ws[C];
-            for (std::size_t c = 0; c < C; ++c)
-              ws[c] = w + (oc + c) * per_oc + (ky * A.kernel_w + kx) * icg;
-            simd::dsp::dot<icg>(xs, ws, zx, zpair, acc);
+                               ox * A.stride_w + kx * A.dilation_w - A.pad_left, g * icg);
+            simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + oc * per_oc + (ky * A.kernel_w + kx) * icg,
+                                                 zx, zpair, acc);
           }
         for (std::size_t c = 0; c < C; ++c)
           o[oc + c] = l.output.apply(acc[0][c], oc + c);
@@ -240,19 +249,13 @@ private:
     const std::int32_t zx = l.input_zero_point;
     const std::uint32_t zpair = simd::isa::arm_dsp::zero_point_pair(zx);
     const std::int8_t *w = l.weights.data();
-    const std::int8_t *xs[P];
-    for (std::size_t p = 0; p < P; ++p)
-      xs[p] = x + (r + p) * K;
     std::size_t u = 0;
     auto tile = [&]<std::size_t C>() {
       std::int32_t acc[P][C];
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t p = 0; p < P; ++p)
           acc[p][c] = l.bias.empty() ? 0 : l.bias[u + c];
-      const std::int8_t *ws[C];
-      for (std::size_t c = 0; c < C; ++c)
-        ws[c] = w + (u + c) * K;
-      simd::dsp::dot<K>(xs, ws, zx, zpair, acc);
+      simd::dsp::dot<K, P, C, K, K>(x + r * K, w + u * K, zx, zpair, acc);
       for (std::size_t p = 0; p < P; ++p)
         for (std::size_t c = 0; c < C; ++c)
           out[(r + p) * Units + u + c] = l.output.apply(acc[p][c], u + c);
