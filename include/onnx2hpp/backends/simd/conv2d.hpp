@@ -4,7 +4,8 @@
 //    input zero points), otherwise a per-tile im2col panel (first layers with 1–3 channels);
 //  * depthwise (groups == in_channels, any channel multiplier): vectorised over channels, one
 //    multiply-accumulate per tap in int32 lanes, then the same vector requantization.
-// An unpacked conv2d is not specialised here and runs on ref.
+// An unpacked conv2d is not specialised here and runs on ref, except under isa::arm_dsp
+// (arm_dsp.hpp), which runs the unpacked layer and for which these packed kernels are disabled.
 #pragma once
 
 #include <algorithm>
