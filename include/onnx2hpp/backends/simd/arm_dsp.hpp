@@ -8,7 +8,8 @@
 //  * dense: 2 rows × 2 units, or 1 row × 4 units (batch-1).
 // The tap values enter as x − input_zero_point (SXTAB16 on the offset pair), so the int32
 // accumulator is bias + Σ (x − zx)·w, the value ref sums (modulo 2^32, the same int32 when it fits
-// as the layers require), and each output is `l.output.apply(acc, oc)`: bit-exact with ref in
+// as the layers require), and each output is requantized as `l.output.apply(acc, oc)` does, on
+// the stage's values copied per chunk of 16 channels (channel_chunk): bit-exact with ref in
 // both rounding modes by construction. Layers these kernels do not cover run on ref: nonzero
 // weight zero point, input zero point outside [−128, 127], segments shorter than 4 bytes (a stem
 // with one channel and kernel_w < 4, grouped convolutions with 1–3 channels per group).
@@ -86,6 +87,50 @@ inline bool dsp_zero_points(std::int32_t input_zero_point, std::int32_t weight_z
   return weight_zero_point == 0 && input_zero_point >= -128 && input_zero_point <= 127;
 }
 
+/// The output stage and biases of up to `chunk` consecutive channels, copied out of the layer
+/// once per chunk: read through const_data and the layer on every output, they cost more than
+/// the products of a pointwise layer (storage tests, per-tensor tests, and reloads after every
+/// int8 store, which may alias anything). apply(acc, j) is basic_output_stage::apply of channel
+/// first + j, line for line on the same values.
+template <rounding_mode M>
+struct channel_chunk {
+  static constexpr std::size_t chunk = 16;
+  static constexpr bool fp32 = M == rounding_mode::onnxruntime;
+  std::int32_t bias[chunk];
+  std::int32_t multiplier[fp32 ? 1 : chunk];
+  std::int32_t shift[fp32 ? 1 : chunk];
+  float scale[fp32 ? chunk : 1];
+  std::int32_t zero_point, act_min, act_max;
+  const lut256 *lut;
+
+  template <class Bias>
+  channel_chunk(const basic_output_stage<M> &stage, const Bias &b, std::size_t first,
+                std::size_t count)
+      : zero_point(stage.zero_point), act_min(stage.act_min), act_max(stage.act_max),
+        lut(stage.lut) {
+    for (std::size_t j = 0; j < count; ++j) {
+      bias[j] = b.empty() ? 0 : b[first + j];
+      if constexpr (fp32) {
+        scale[j] = stage.scale[first + j];
+      } else {
+        const quantized_multiplier m = stage.requant[first + j];
+        multiplier[j] = m.multiplier;
+        shift[j] = m.shift;
+      }
+    }
+  }
+
+  std::int8_t apply(std::int32_t acc, std::size_t j) const {
+    std::int8_t q = 0;
+    if constexpr (fp32)
+      q = requantize_float(acc, scale[j], zero_point, act_min, act_max);
+    else
+      q = requantize(acc, quantized_multiplier{multiplier[j], shift[j]}, zero_point, act_min,
+                     act_max);
+    return lut != nullptr ? (*lut)[static_cast<std::size_t>(q + 128)] : q;
+  }
+};
+
 } // namespace simd::dsp
 
 template <class E, shape_type S, conv2d_attrs A>
@@ -124,102 +169,108 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::i
     const std::int8_t *x = inputs[0];
     const std::int32_t zx = l.input_zero_point;
     const std::uint32_t zpair = simd::isa::arm_dsp::zero_point_pair(zx);
-    for (std::size_t n = 0; n < in::n; ++n)
-      for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
-        const auto ry = layer::window.rows().inside_taps(oy, in::h);
-        const bool y_whole = ry.whole(A.kernel_h);
-        for (std::size_t ox = 0; ox < layer::out_w;) {
-          std::int8_t *o = out + out_map::offset(n, oy, ox, 0);
-          const bool whole =
-              y_whole && layer::window.cols().inside_taps(ox, in::w).whole(A.kernel_w);
-          if (!whole) {
-            padded_pixel(l, x, n, oy, ox, ry, zx, zpair, o);
-            ++ox;
-            continue;
-          }
-          const std::int8_t *x0 =
-              x + in::offset(n, oy * A.stride_h - A.pad_top, ox * A.stride_w - A.pad_left, 0);
-          if (ox + 1 < layer::out_w &&
-              layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
-            whole_pixels<2>(l, x0, zx, zpair, o);
-            ox += 2;
-          } else {
-            whole_pixels<1>(l, x0, zx, zpair, o);
-            ++ox;
-          }
-        }
+    for (std::size_t g = 0; g < A.groups; ++g)
+      for (std::size_t c0 = 0; c0 < ocg; c0 += chunk::chunk) {
+        const std::size_t first = g * ocg + c0;
+        const std::size_t count = ocg - c0 < chunk::chunk ? ocg - c0 : chunk::chunk;
+        const chunk ch(l.output, l.bias, first, count);
+        const channels cs{g, first, count};
+        for (std::size_t n = 0; n < in::n; ++n)
+          run_rows(l, ch, cs, x, n, zx, zpair, out);
       }
   }
 
 private:
-  static std::int32_t bias(const layer &l, std::size_t oc) {
-    return l.bias.empty() ? 0 : l.bias[oc];
-  }
-
-  /// P adjacent output pixels whose windows lie inside the input; xb: their first taps, o: the
-  /// first pixel's output.
+  using chunk = simd::dsp::channel_chunk<A.rounding>;
+  /// The channels of one chunk: group g, output channels [first, first + count).
+  struct channels {
+    std::size_t g, first, count;
+  };
   /// Input distance between the windows of horizontally adjacent output pixels.
   static constexpr std::size_t pixel_step = A.stride_w * in::c;
 
-  template <std::size_t P>
-  static void whole_pixels(const layer &l, const std::int8_t *xb, std::int32_t zx,
-                           std::uint32_t zpair, std::int8_t *o) {
-    const std::int8_t *w = l.weights.data();
-    for (std::size_t g = 0; g < A.groups; ++g) {
-      const std::size_t xg = g * icg;
-      std::size_t oc = g * ocg;
-      const std::size_t oc_end = oc + ocg;
-      auto tile = [&]<std::size_t C>() {
-        std::int32_t acc[P][C];
-        for (std::size_t c = 0; c < C; ++c)
-          for (std::size_t p = 0; p < P; ++p)
-            acc[p][c] = bias(l, oc + c);
-        const std::int8_t *wo = w + oc * per_oc;
-        for (std::size_t s = 0; s < segs; ++s)
-          simd::dsp::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s] + xg, wo + s * seg_len,
-                                                            zx, zpair, acc);
-        for (std::size_t p = 0; p < P; ++p)
-          for (std::size_t c = 0; c < C; ++c)
-            o[p * A.out_channels + oc + c] = l.output.apply(acc[p][c], oc + c);
-      };
-      for (; oc + 2 <= oc_end; oc += 2)
-        tile.template operator()<2>();
-      if (oc < oc_end)
-        tile.template operator()<1>();
+  static void run_rows(const layer &l, const chunk &ch, const channels &cs, const std::int8_t *x,
+                       std::size_t n, std::int32_t zx, std::uint32_t zpair, std::int8_t *out) {
+    for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
+      const auto ry = layer::window.rows().inside_taps(oy, in::h);
+      const bool y_whole = ry.whole(A.kernel_h);
+      for (std::size_t ox = 0; ox < layer::out_w;) {
+        std::int8_t *o = out + out_map::offset(n, oy, ox, cs.first);
+        const bool whole = y_whole && layer::window.cols().inside_taps(ox, in::w).whole(A.kernel_w);
+        if (!whole) {
+          padded_pixel(l, ch, cs, x, n, oy, ox, ry, zx, zpair, o);
+          ++ox;
+          continue;
+        }
+        const std::int8_t *x0 = x + in::offset(n, oy * A.stride_h - A.pad_top,
+                                               ox * A.stride_w - A.pad_left, cs.g * icg);
+        if (ox + 1 < layer::out_w &&
+            layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
+          whole_pixels<2>(l, ch, cs, x0, zx, zpair, o);
+          ox += 2;
+        } else {
+          whole_pixels<1>(l, ch, cs, x0, zx, zpair, o);
+          ++ox;
+        }
+      }
     }
+  }
+
+  /// P adjacent output pixels whose windows lie inside the input; xb: the first one's first tap
+  /// (at the group's first channel), o: its output at the chunk's first channel.
+  template <std::size_t P>
+  static void whole_pixels(const layer &l, const chunk &ch, const channels &cs,
+                           const std::int8_t *xb, std::int32_t zx, std::uint32_t zpair,
+                           std::int8_t *o) {
+    const std::int8_t *w = l.weights.data() + cs.first * per_oc;
+    std::size_t j = 0;
+    auto tile = [&]<std::size_t C>() {
+      std::int32_t acc[P][C];
+      for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t p = 0; p < P; ++p)
+          acc[p][c] = ch.bias[j + c];
+      const std::int8_t *wo = w + j * per_oc;
+      for (std::size_t s = 0; s < segs; ++s)
+        simd::dsp::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s], wo + s * seg_len, zx,
+                                                          zpair, acc);
+      for (std::size_t p = 0; p < P; ++p)
+        for (std::size_t c = 0; c < C; ++c)
+          o[p * A.out_channels + j + c] = ch.apply(acc[p][c], j + c);
+    };
+    for (; j + 2 <= cs.count; j += 2)
+      tile.template operator()<2>();
+    if (j < cs.count)
+      tile.template operator()<1>();
   }
 
   /// One output pixel whose window reaches into the padding: its taps inside the input, one
   /// tap's channels at a time.
   template <class Range>
-  static void padded_pixel(const layer &l, const std::int8_t *x, std::size_t n, std::size_t oy,
-                           std::size_t ox, const Range &ry, std::int32_t zx, std::uint32_t zpair,
-                           std::int8_t *o) {
+  static void padded_pixel(const layer &l, const chunk &ch, const channels &cs,
+                           const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
+                           const Range &ry, std::int32_t zx, std::uint32_t zpair, std::int8_t *o) {
     const auto rx = layer::window.cols().inside_taps(ox, in::w);
-    const std::int8_t *w = l.weights.data();
-    for (std::size_t g = 0; g < A.groups; ++g) {
-      std::size_t oc = g * ocg;
-      const std::size_t oc_end = oc + ocg;
-      auto tile = [&]<std::size_t C>() {
-        std::int32_t acc[1][C];
-        for (std::size_t c = 0; c < C; ++c)
-          acc[0][c] = bias(l, oc + c);
-        for (std::size_t ky = ry.first; ky < ry.last; ++ky)
-          for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
-            const std::int8_t *xs =
-                x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
-                               ox * A.stride_w + kx * A.dilation_w - A.pad_left, g * icg);
-            simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + oc * per_oc + (ky * A.kernel_w + kx) * icg,
-                                                 zx, zpair, acc);
-          }
-        for (std::size_t c = 0; c < C; ++c)
-          o[oc + c] = l.output.apply(acc[0][c], oc + c);
-      };
-      for (; oc + 2 <= oc_end; oc += 2)
-        tile.template operator()<2>();
-      if (oc < oc_end)
-        tile.template operator()<1>();
-    }
+    const std::int8_t *w = l.weights.data() + cs.first * per_oc;
+    std::size_t j = 0;
+    auto tile = [&]<std::size_t C>() {
+      std::int32_t acc[1][C];
+      for (std::size_t c = 0; c < C; ++c)
+        acc[0][c] = ch.bias[j + c];
+      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+          const std::int8_t *xs =
+              x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
+                             ox * A.stride_w + kx * A.dilation_w - A.pad_left, cs.g * icg);
+          simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg,
+                                               zx, zpair, acc);
+        }
+      for (std::size_t c = 0; c < C; ++c)
+        o[j + c] = ch.apply(acc[0][c], j + c);
+    };
+    for (; j + 2 <= cs.count; j += 2)
+      tile.template operator()<2>();
+    if (j < cs.count)
+      tile.template operator()<1>();
   }
 };
 
@@ -235,39 +286,47 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_dsp>, dense<S, Units, R>> {
       return;
     }
     const std::int8_t *x = inputs[0];
-    std::size_t r = 0;
-    for (; r + 2 <= layer::rows; r += 2)
-      rows<2, 2>(l, x, r, out);
-    if (r < layer::rows)
-      rows<1, 4>(l, x, r, out);
+    for (std::size_t u0 = 0; u0 < Units; u0 += chunk::chunk) {
+      const std::size_t count = Units - u0 < chunk::chunk ? Units - u0 : chunk::chunk;
+      const chunk ch(l.output, l.bias, u0, count);
+      std::size_t r = 0;
+      for (; r + 2 <= layer::rows; r += 2)
+        rows<2, 2>(l, ch, x, r, u0, count, out);
+      if (r < layer::rows)
+        rows<1, 4>(l, ch, x, r, u0, count, out);
+    }
   }
 
 private:
-  /// Rows [r, r + P), Cmax units at a time.
+  using chunk = simd::dsp::channel_chunk<R>;
+
+  /// Rows [r, r + P) of units [u0, u0 + count), Cmax units at a time.
   template <std::size_t P, std::size_t Cmax>
-  static void rows(const layer &l, const std::int8_t *x, std::size_t r, std::int8_t *out) {
+  static void rows(const layer &l, const chunk &ch, const std::int8_t *x, std::size_t r,
+                   std::size_t u0, std::size_t count, std::int8_t *out) {
     const std::int32_t zx = l.input_zero_point;
     const std::uint32_t zpair = simd::isa::arm_dsp::zero_point_pair(zx);
-    const std::int8_t *w = l.weights.data();
-    std::size_t u = 0;
+    const std::int8_t *w = l.weights.data() + u0 * K;
+    std::int8_t *o = out + r * Units + u0;
+    std::size_t j = 0;
     auto tile = [&]<std::size_t C>() {
       std::int32_t acc[P][C];
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t p = 0; p < P; ++p)
-          acc[p][c] = l.bias.empty() ? 0 : l.bias[u + c];
-      simd::dsp::dot<K, P, C, K, K>(x + r * K, w + u * K, zx, zpair, acc);
+          acc[p][c] = ch.bias[j + c];
+      simd::dsp::dot<K, P, C, K, K>(x + r * K, w + j * K, zx, zpair, acc);
       for (std::size_t p = 0; p < P; ++p)
         for (std::size_t c = 0; c < C; ++c)
-          out[(r + p) * Units + u + c] = l.output.apply(acc[p][c], u + c);
+          o[p * Units + j + c] = ch.apply(acc[p][c], j + c);
     };
-    for (; u + Cmax <= Units; u += Cmax)
+    for (; j + Cmax <= count; j += Cmax)
       tile.template operator()<Cmax>();
     if constexpr (Cmax > 2)
-      if (u + 2 <= Units) {
+      if (j + 2 <= count) {
         tile.template operator()<2>();
-        u += 2;
+        j += 2;
       }
-    if (u < Units)
+    if (j < count)
       tile.template operator()<1>();
   }
 };
