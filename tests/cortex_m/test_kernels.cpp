@@ -2,8 +2,9 @@
 // (scripts/test-cortex-m-kernels.sh builds it for Cortex-M4, M7 and M55 and runs it). Random
 // data, zero points (the int8 extremes included), per-channel and per-tensor multipliers, fused
 // tables and both rounding modes over a list of geometries: pointwise, 3x3 with padding 1 and
-// stride 1 or 2, stems with 1–3 channels, 7x7 stems, grouped and dilated convolutions, dense with
-// one and several rows. Each layer runs through execute<backends::simd> (the plain layer and
+// stride 1 or 2, stems with 1–3 channels, 7x7 stems, grouped and dilated convolutions, depthwise
+// (3x3, 5x5, dilated, channel counts not a multiple of 4, a channel multiplier), dense with one
+// and several rows. Each layer runs through execute<backends::simd> (the plain layer and
 // simd::packed<L>, which runs the plain layer's kernel under isa::arm_dsp) and through
 // kernel<backends::ref>; every output byte and guard bytes past the end are compared. Prints one
 // line per geometry and "PASS <n> layers" or "FAIL <n> mismatching runs"; exits nonzero on failure.
@@ -299,6 +300,34 @@ int main() {
                     .pad_left = 1,
                     .pad_bottom = 0,
                     .pad_right = 3}>("dilated", 33);
+  // Depthwise.
+  conv<1, 7, 6, 16, k3(16, 1, 1, 16)>("depthwise 3x3/1", 50);
+  conv<1, 9, 8, 20, k3(20, 2, 1, 20)>("depthwise 3x3/2", 51);
+  conv<1, 6, 7, 64, k3(64, 1, 1, 64)>("depthwise 3x3/1", 52);
+  conv<1, 5, 5, 3, k3(3, 1, 1, 3)>("depthwise, 3 channels", 53);
+  conv<1, 6, 6, 8, k3(16, 1, 1, 8)>("depthwise, multiplier 2", 54);
+  conv<1, 9, 9, 12,
+       conv2d_attrs{.out_channels = 12,
+                    .kernel_h = 5,
+                    .kernel_w = 5,
+                    .stride_h = 2,
+                    .stride_w = 1,
+                    .pad_top = 2,
+                    .pad_left = 1,
+                    .pad_bottom = 2,
+                    .pad_right = 3,
+                    .groups = 12}>("depthwise 5x5", 55);
+  conv<1, 10, 8, 8,
+       conv2d_attrs{.out_channels = 8,
+                    .kernel_h = 3,
+                    .kernel_w = 3,
+                    .dilation_h = 2,
+                    .dilation_w = 2,
+                    .pad_top = 2,
+                    .pad_left = 2,
+                    .pad_bottom = 2,
+                    .pad_right = 2,
+                    .groups = 8}>("depthwise dilated", 56);
   // Dense.
   dense_case<1, 16, 10>(40);
   dense_case<1, 250, 7>(41);

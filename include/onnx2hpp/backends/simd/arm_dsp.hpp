@@ -5,6 +5,9 @@
 //    window is read as contiguous segments: a whole kernel row (kernel_w · channels bytes) with one
 //    group and no horizontal dilation, else one tap's channels. Windows that reach into the
 //    padding run one pixel at a time over their taps inside the input.
+//  * depthwise (one output channel per input channel): four channels per 4-byte input load,
+//    SMLABB/SMLATT against the weights repacked as int16 pairs on the stack, 16 channels (of a
+//    3x3 kernel) per pass; windows in the padding go one channel at a time.
 //  * dense: 2 rows × 2 units, or 1 row × 4 units (batch-1).
 // The tap values enter as x − input_zero_point (SXTAB16 on the offset pair), so the int32
 // accumulator is bias + Σ (x − zx)·w, the value ref sums (modulo 2^32, the same int32 when it fits
@@ -12,7 +15,8 @@
 // the stage's values copied per chunk of 16 channels (channel_chunk): bit-exact with ref in
 // both rounding modes by construction. Layers these kernels do not cover run on ref: nonzero
 // weight zero point, input zero point outside [−128, 127], segments shorter than 4 bytes (a stem
-// with one channel and kernel_w < 4, grouped convolutions with 1–3 channels per group).
+// with one channel and kernel_w < 4, grouped convolutions with 1–3 channels per group), depthwise
+// with a channel multiplier or more than 64 taps.
 #pragma once
 
 #include "onnx2hpp/backends/simd/isa/select.hpp"
@@ -271,6 +275,108 @@ private:
       tile.template operator()<2>();
     if (j < cs.count)
       tile.template operator()<1>();
+  }
+};
+
+template <class E, shape_type S, conv2d_attrs A>
+requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::isa::arm_dsp>,
+                                                conv2d<S, A>> {
+  using layer = conv2d<S, A>;
+  using in = typename layer::in;
+  using out_map = nhwc<typename layer::output_shape>;
+  using chunk = simd::dsp::channel_chunk<A.rounding>;
+  using dsp = simd::isa::arm_dsp;
+  static constexpr std::size_t T = A.kernel_h * A.kernel_w;
+  /// Channels per pass: their weights, repacked as int16 pairs, live on the stack (32·T bytes for
+  /// 16 channels: 288 for 3x3).
+  static constexpr std::size_t CH = T <= 9 ? 16 : (T <= 25 ? 8 : 4);
+  /// One output channel per input channel and a window small enough for the stack buffer.
+  static constexpr bool covered = layer::out_channels_per_group == 1 && T <= 64;
+  /// Input offset of each tap from the window's first tap.
+  static constexpr std::array<std::size_t, T> tap_x = [] {
+    std::array<std::size_t, T> o{};
+    for (std::size_t t = 0; t < T; ++t)
+      o[t] = ((t / A.kernel_w) * A.dilation_h * in::w + (t % A.kernel_w) * A.dilation_w) * in::c;
+    return o;
+  }();
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    if (!covered || !simd::dsp::dsp_zero_points(l.input_zero_point, l.weight_zero_point)) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *x = inputs[0];
+    const std::int8_t *w = l.weights.data();
+    const std::int32_t zx = l.input_zero_point;
+    const std::uint32_t zpair = dsp::zero_point_pair(zx);
+    for (std::size_t c0 = 0; c0 < in::c; c0 += CH) {
+      const std::size_t count = in::c - c0 < CH ? in::c - c0 : CH;
+      const std::size_t quads = count / 4;
+      const chunk ch(l.output, l.bias, c0, count);
+      // Per tap and quad of channels c..c+3: (w[c], w[c+2]) and (w[c+1], w[c+3]) as int16 pairs,
+      // the halves SXTAB16 gives the inputs in.
+      std::uint32_t wp[T][CH / 2];
+      for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t q = 0; q < quads; ++q) {
+          const std::int8_t *wq = w + (c0 + 4 * q) * T + t;
+          wp[t][2 * q] = dsp::pair(wq[0], wq[2 * T]);
+          wp[t][2 * q + 1] = dsp::pair(wq[T], wq[3 * T]);
+        }
+      for (std::size_t n = 0; n < in::n; ++n)
+        for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
+          const auto ry = layer::window.rows().inside_taps(oy, in::h);
+          for (std::size_t ox = 0; ox < layer::out_w; ++ox) {
+            const auto rx = layer::window.cols().inside_taps(ox, in::w);
+            std::int8_t *o = out + out_map::offset(n, oy, ox, c0);
+            if (!(ry.whole(A.kernel_h) && rx.whole(A.kernel_w))) {
+              // Reaches into the padding: the taps inside, one channel at a time.
+              for (std::size_t j = 0; j < count; ++j) {
+                std::int32_t a = ch.bias[j];
+                const std::int8_t *wc = w + (c0 + j) * T;
+                for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+                  for (std::size_t kx = rx.first; kx < rx.last; ++kx)
+                    a = simd::dsp::wrap_add(
+                        a,
+                        (x[in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
+                                      ox * A.stride_w + kx * A.dilation_w - A.pad_left, c0 + j)] -
+                         zx) *
+                            wc[ky * A.kernel_w + kx]);
+                o[j] = ch.apply(a, j);
+              }
+              continue;
+            }
+            const std::int8_t *xw =
+                x + in::offset(n, oy * A.stride_h - A.pad_top, ox * A.stride_w - A.pad_left, c0);
+            for (std::size_t q = 0; q < quads; ++q) {
+              std::int32_t a0 = ch.bias[4 * q], a1 = ch.bias[4 * q + 1], a2 = ch.bias[4 * q + 2],
+                           a3 = ch.bias[4 * q + 3];
+              const std::int8_t *xq = xw + 4 * q;
+#pragma GCC unroll 64
+              for (std::size_t t = 0; t < T; ++t) {
+                const std::uint32_t v = dsp::load4(xq + tap_x[t]);
+                const std::uint32_t xl = dsp::lo16(v, zpair), xh = dsp::hi16(v, zpair);
+                const std::uint32_t w02 = wp[t][2 * q], w13 = wp[t][2 * q + 1];
+                a0 = dsp::mac_bb(xl, w02, a0);
+                a2 = dsp::mac_tt(xl, w02, a2);
+                a1 = dsp::mac_bb(xh, w13, a1);
+                a3 = dsp::mac_tt(xh, w13, a3);
+              }
+              o[4 * q] = ch.apply(a0, 4 * q);
+              o[4 * q + 1] = ch.apply(a1, 4 * q + 1);
+              o[4 * q + 2] = ch.apply(a2, 4 * q + 2);
+              o[4 * q + 3] = ch.apply(a3, 4 * q + 3);
+            }
+            for (std::size_t j = 4 * quads; j < count; ++j) {
+              std::int32_t a = ch.bias[j];
+              const std::int8_t *wc = w + (c0 + j) * T;
+              for (std::size_t t = 0; t < T; ++t)
+                a = simd::dsp::wrap_add(a, (xw[tap_x[t] + j] - zx) * wc[t]);
+              o[j] = ch.apply(a, j);
+            }
+          }
+        }
+    }
   }
 };
 

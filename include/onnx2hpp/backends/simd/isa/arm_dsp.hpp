@@ -5,6 +5,7 @@
 //   __sxtb16(v)            bytes 0 and 2 of v sign-extended into two int16 halves
 //   __sxtab16(a, v)        the same plus a's two halves (the input zero point offset)
 //   __smlad(a, b, acc)     acc + a.lo·b.lo + a.hi·b.hi (two multiply-accumulates)
+//   __smlabb, __smlatt     acc + a.lo·b.lo, acc + a.hi·b.hi (depthwise: one channel each)
 //   ror8(v)            bytes 1 and 3 into place for the second sxtb16 (folded into it)
 // so one 4-byte load of inputs and one of weights take four multiply-accumulates in two SMLADs,
 // with no repacking of the weights. A tap value x − zx lies in [−255, 255] and a weight in
@@ -58,6 +59,19 @@ struct arm_dsp : portable {
   /// acc + a.lo·b.lo + a.hi·b.hi (int16 halves), modulo 2^32.
   static std::int32_t mac2(std::uint32_t a, std::uint32_t b, std::int32_t acc) {
     return static_cast<std::int32_t>(__smlad(a, b, static_cast<std::uint32_t>(acc)));
+  }
+  /// acc + a.lo·b.lo and acc + a.hi·b.hi (int16 halves), modulo 2^32.
+  static std::int32_t mac_bb(std::uint32_t a, std::uint32_t b, std::int32_t acc) {
+    return __smlabb(static_cast<std::int32_t>(a), static_cast<std::int32_t>(b), acc);
+  }
+  static std::int32_t mac_tt(std::uint32_t a, std::uint32_t b, std::int32_t acc) {
+    return __smlatt(static_cast<std::int32_t>(a), static_cast<std::int32_t>(b), acc);
+  }
+  /// lo and hi as the two int16 halves of a word.
+  static std::uint32_t pair(std::int32_t lo, std::int32_t hi) {
+    return static_cast<std::uint16_t>(static_cast<std::int16_t>(lo)) |
+           (static_cast<std::uint32_t>(static_cast<std::uint16_t>(static_cast<std::int16_t>(hi)))
+            << 16);
   }
   /// −zx in both int16 halves (zx in [−128, 127]).
   static std::uint32_t zero_point_pair(std::int32_t zx) {
