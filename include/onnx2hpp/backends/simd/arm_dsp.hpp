@@ -6,13 +6,13 @@
 //    group and no horizontal dilation, else one tap's channels. Windows that reach into the
 //    padding run one pixel at a time over their taps inside the input.
 //  * depthwise (one output channel per input channel): four channels per 4-byte input load,
-//    SMLABB/SMLATT against the weights repacked as int16 pairs on the stack, 16 channels (of a
-//    3x3 kernel) per pass; windows in the padding go one channel at a time.
+//    SMLABB/SMLATT against the weights repacked as int16 pairs on the stack, 8 channels per pass;
+//    windows in the padding go one channel at a time.
 //  * dense: 2 rows × 2 units, or 1 row × 4 units (batch-1).
 // The tap values enter as x − input_zero_point (SXTAB16 on the offset pair), so the int32
 // accumulator is bias + Σ (x − zx)·w, the value ref sums (modulo 2^32, the same int32 when it fits
 // as the layers require), and each output is requantized as `l.output.apply(acc, oc)` does, on
-// the stage's values copied per chunk of 16 channels (channel_chunk): bit-exact with ref in
+// the stage's values copied per chunk of 8 channels (channel_chunk): bit-exact with ref in
 // both rounding modes by construction. Layers these kernels do not cover run on ref: nonzero
 // weight zero point, input zero point outside [−128, 127], segments shorter than 4 bytes (a stem
 // with one channel and kernel_w < 4, grouped convolutions with 1–3 channels per group), depthwise
@@ -98,11 +98,12 @@ inline bool dsp_zero_points(std::int32_t input_zero_point, std::int32_t weight_z
 /// first + j, line for line on the same values.
 template <rounding_mode M>
 struct channel_chunk {
-  static constexpr std::size_t chunk = 16;
+  /// 8 channels: 9 bytes each on the stack (a Cortex-M firmware's stack is its scarce RAM).
+  static constexpr std::size_t chunk = 8;
   static constexpr bool fp32 = M == rounding_mode::onnxruntime;
   std::int32_t bias[chunk];
   std::int32_t multiplier[fp32 ? 1 : chunk];
-  std::int32_t shift[fp32 ? 1 : chunk];
+  std::int8_t shift[fp32 ? 1 : chunk]; ///< quantized_multiplier::shift, in [−31, 30]
   float scale[fp32 ? chunk : 1];
   std::int32_t zero_point, act_min, act_max;
   const lut256 *lut;
@@ -119,7 +120,7 @@ struct channel_chunk {
       } else {
         const quantized_multiplier m = stage.requant[first + j];
         multiplier[j] = m.multiplier;
-        shift[j] = m.shift;
+        shift[j] = static_cast<std::int8_t>(m.shift);
       }
     }
   }
@@ -287,9 +288,9 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
   using chunk = simd::dsp::channel_chunk<A.rounding>;
   using dsp = simd::isa::arm_dsp;
   static constexpr std::size_t T = A.kernel_h * A.kernel_w;
-  /// Channels per pass: their weights, repacked as int16 pairs, live on the stack (32·T bytes for
-  /// 16 channels: 288 for 3x3).
-  static constexpr std::size_t CH = T <= 9 ? 16 : (T <= 25 ? 8 : 4);
+  /// Channels per pass: their weights, repacked as int16 pairs, live on the stack (16·T bytes for
+  /// 8 channels: 144 for 3x3).
+  static constexpr std::size_t CH = T <= 25 ? chunk::chunk : 4;
   /// One output channel per input channel and a window small enough for the stack buffer.
   static constexpr bool covered = layer::out_channels_per_group == 1 && T <= 64;
   /// Input offset of each tap from the window's first tap.
