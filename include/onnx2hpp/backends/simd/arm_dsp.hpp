@@ -96,10 +96,11 @@ inline bool dsp_zero_points(std::int32_t input_zero_point, std::int32_t weight_z
 /// the products of a pointwise layer (storage tests, per-tensor tests, and reloads after every
 /// int8 store, which may alias anything). apply(acc, j) is basic_output_stage::apply of channel
 /// first + j, line for line on the same values.
-template <rounding_mode M>
+template <rounding_mode M, std::size_t Chunk = 8>
 struct channel_chunk {
-  /// 8 channels: 9 bytes each on the stack (a Cortex-M firmware's stack is its scarce RAM).
-  static constexpr std::size_t chunk = 8;
+  /// 8 channels by default: 9 bytes each on the stack (a Cortex-M firmware's stack is its scarce
+  /// RAM); dense takes 4, its widest tile.
+  static constexpr std::size_t chunk = Chunk;
   static constexpr bool fp32 = M == rounding_mode::onnxruntime;
   std::int32_t bias[chunk];
   std::int32_t multiplier[fp32 ? 1 : chunk];
@@ -405,7 +406,7 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_dsp>, dense<S, Units, R>> {
   }
 
 private:
-  using chunk = simd::dsp::channel_chunk<R>;
+  using chunk = simd::dsp::channel_chunk<R, 4>;
 
   /// Rows [r, r + P) of units [u0, u0 + count), Cmax units at a time.
   template <std::size_t P, std::size_t Cmax>
