@@ -8,9 +8,9 @@
 // Layers without a simd kernel here (pad, reshape, transposes other than [P,A,B] -> [P,B,A],
 // resize, softmax, and unpacked conv2d/dense) run on ref.
 // On targets xsimd has no architecture for (Cortex-M) only the kernels that need no vector type
-// are compiled: with the DSP extension isa::arm_dsp runs conv2d and dense on the unpacked layers
-// (arm_dsp.hpp; a packed layer runs its plain layer there), without it packed conv2d and dense
-// run the portable GEMM; every other layer runs on ref.
+// are compiled: with the DSP extension isa::arm_dsp runs conv2d (depthwise included) and dense on
+// the unpacked layers (arm_dsp.hpp; a packed layer runs its plain layer there), without it packed
+// conv2d and dense run the portable GEMM; every other layer runs on ref.
 #pragma once
 
 #include "onnx2hpp/backends/simd/activation.hpp"

@@ -1,14 +1,17 @@
 // Armv7E-M / Armv8-M DSP extension (Cortex-M4, M7, M33, M55 ...): selected when the target has
 // __ARM_FEATURE_DSP and no NEON. xsimd has no architecture for these cores, so isa::arm_dsp is no
-// vector_isa: it runs its own kernels (backends/simd/arm_dsp.hpp) on the layers as the generator
-// emits them, weights OHWI, with the ACLE intrinsics of <arm_acle.h>:
+// vector_isa: it runs its own kernels (backends/simd/arm_dsp.hpp: conv2d, depthwise included, and
+// dense) on the layers as the generator emits them, weights OHWI, with the ACLE intrinsics of
+// <arm_acle.h>:
 //   __sxtb16(v)            bytes 0 and 2 of v sign-extended into two int16 halves
 //   __sxtab16(a, v)        the same plus a's two halves (the input zero point offset)
 //   __smlad(a, b, acc)     acc + a.lo·b.lo + a.hi·b.hi (two multiply-accumulates)
 //   __smlabb, __smlatt     acc + a.lo·b.lo, acc + a.hi·b.hi (depthwise: one channel each)
-//   ror8(v)            bytes 1 and 3 into place for the second sxtb16 (folded into it)
+//   SXTB16/SXTAB16 ..., ROR #8: bytes 1 and 3 (hi16: inline assembly, as g++ 12's arm_acle.h
+//                          has no __ror and does not fold a separate rotate into the intrinsic)
 // so one 4-byte load of inputs and one of weights take four multiply-accumulates in two SMLADs,
-// with no repacking of the weights. A tap value x − zx lies in [−255, 255] and a weight in
+// with no repacking of conv2d's or dense's weights (depthwise repacks 8 channels at a time on
+// the stack). A tap value x − zx lies in [−255, 255] and a weight in
 // [−128, 127]: each product fits int16·int16 and SMLAD adds them into the int32 accumulator
 // modulo 2^32, as ref's int32 sum. The packed layers (simd::packed<L>) run the plain layer's
 // kernel (direct_isa, isa/concepts.hpp): their GEMM packs are not read on these cores.
