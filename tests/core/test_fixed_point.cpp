@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <utility>
 
 #include "onnx2hpp/core/constexpr_math.hpp"
 #include "onnx2hpp/core/fixed_point.hpp"
@@ -222,6 +223,144 @@ TEST_CASE("requantize clamps to the activation range") {
   // zero-point add cannot overflow: 2147483646 + INT32_MAX -> 127; -2^30 + INT32_MIN -> -128
   CHECK(requantize(i32_max, {i32_max, 0}, i32_max, -128, 127) == 127);
   CHECK(requantize(i32_min, {two30, 0}, i32_min, -128, 127) == -128);
+}
+
+// --- the fast multiply_by_quantized_multiplier / requantize against a plain int64 reference --
+
+namespace ref64 {
+
+// gemmlowp's SaturatingRoundingDoublingHighMul, written out: nudge, truncating int64 division.
+std::int32_t srdhm(std::int32_t a, std::int32_t b) {
+  if (a == i32_min && b == i32_min)
+    return i32_max;
+  const std::int64_t ab = std::int64_t{a} * b;
+  const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : 1 - (std::int64_t{1} << 30);
+  return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+}
+
+// x / 2^e rounded half away from zero, on magnitudes in int64.
+std::int32_t rdbp(std::int32_t x, int e) {
+  if (e == 0)
+    return x;
+  const std::int64_t mag = x < 0 ? -std::int64_t{x} : std::int64_t{x};
+  const std::int64_t q = (mag + (std::int64_t{1} << (e - 1))) >> e;
+  return static_cast<std::int32_t>(x < 0 ? -q : q);
+}
+
+std::int32_t mbqm(std::int32_t x, quantized_multiplier m) {
+  const int left = m.shift > 0 ? (m.shift > 31 ? 31 : m.shift) : 0;
+  const int right = m.shift < 0 ? -m.shift : 0;
+  std::int64_t s = std::int64_t{x} * (std::int64_t{1} << left);
+  s = s < i32_min ? i32_min : (s > i32_max ? i32_max : s);
+  return rdbp(srdhm(static_cast<std::int32_t>(s), m.multiplier), right);
+}
+
+std::int8_t requantize(std::int32_t acc, quantized_multiplier m, std::int32_t zp,
+                       std::int32_t act_min, std::int32_t act_max) {
+  std::int64_t v = std::int64_t{mbqm(acc, m)} + zp;
+  v = v < act_min ? act_min : (v > act_max ? act_max : v);
+  return static_cast<std::int8_t>(v);
+}
+
+} // namespace ref64
+
+struct pcg32 {
+  std::uint64_t state = 0x853c49e6748fea9bULL;
+  std::uint32_t next() {
+    const std::uint64_t old = state;
+    state = old * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto xorshifted = static_cast<std::uint32_t>(((old >> 18u) ^ old) >> 27u);
+    const auto rot = static_cast<std::uint32_t>(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+  }
+  std::int32_t i32() { return static_cast<std::int32_t>(next()); }
+  // a value of random magnitude (uniform bit length), so small accumulators show up too
+  std::int32_t any() {
+    const std::uint32_t bits = next() % 33;
+    const std::uint32_t v = bits == 32 ? next() : next() & ((1u << bits) - 1u);
+    return next() & 1u ? static_cast<std::int32_t>(v) : static_cast<std::int32_t>(0u - v);
+  }
+};
+
+// every shift multiply_by_quantized_multiplier accepts: [-31, 30] from quantize_multiplier, and
+// hand-built left shifts up to 31 and beyond (they saturate)
+constexpr int min_shift = -31, max_shift = 40;
+
+// the fast paths are constant expressions and agree with the reference's hand-derived values
+static_assert(multiply_by_quantized_multiplier(i32_min, {i32_min, -1}) == two30);
+static_assert(multiply_by_quantized_multiplier(i32_min, {i32_min, 0}) == i32_max);
+static_assert(multiply_by_quantized_multiplier(i32_min, {two30, -31}) == -1);
+static_assert(multiply_by_quantized_multiplier(3, {two30, -1}) == 1); // 1.5 -> 2 -> 1
+static_assert(requantize(-1500000, {1125899907, -19}, -1, -128, 127) == -3);
+
+TEST_CASE("multiply_by_quantized_multiplier and requantize match the int64 reference") {
+  std::int64_t checked = 0;
+  const auto check_all_shifts = [&](std::int32_t x, std::int32_t mult) {
+    for (int shift = min_shift; shift <= max_shift; ++shift) {
+      const quantized_multiplier m{mult, shift};
+      const std::int32_t got = multiply_by_quantized_multiplier(x, m);
+      const std::int32_t want = ref64::mbqm(x, m);
+      if (got != want) {
+        INFO("x=", x, " multiplier=", mult, " shift=", shift);
+        CHECK(got == want);
+      }
+      ++checked;
+    }
+  };
+
+  // edge accumulators x edge multipliers x every shift
+  const std::int32_t edges[] = {i32_min,   i32_min + 1, -two30 - 1, -two30,     -two30 + 1, -65536,
+                                -257,      -3,          -2,         -1,         0,          1,
+                                2,         3,           255,        65536,      two30 - 1,  two30,
+                                two30 + 1, i32_max - 1, i32_max,    1610612736, -1610612736};
+  for (const std::int32_t x : edges)
+    for (const std::int32_t mult : edges)
+      check_all_shifts(x, mult);
+
+  // ties of both roundings: with multiplier 2^30 srdhm(x) = x / 2 (ties at odd x), and
+  // x = 2 * (k * 2^e + 2^(e-1)) lands exactly halfway in the divide by 2^e; +-1 around each
+  for (int e = 0; e <= 31; ++e)
+    for (const std::int64_t k : {0, 1, 2, 5, -1, -2, -6})
+      for (const int d : {-1, 0, 1}) {
+        const std::int64_t half = e == 0 ? 0 : std::int64_t{1} << (e - 1);
+        const std::int64_t x = 2 * (k * (std::int64_t{1} << e) + half) + d;
+        if (x < i32_min || x > i32_max)
+          continue;
+        for (const std::int32_t mult : {two30, two30 + 1, two30 - 1, -two30, i32_max})
+          check_all_shifts(static_cast<std::int32_t>(x), mult);
+      }
+
+  // random accumulators (uniform and of random magnitude) and multipliers (quantize_multiplier's
+  // [2^30, 2^31) and any int32)
+  pcg32 rng;
+  for (int i = 0; i < 60000; ++i) {
+    const std::int32_t x = i % 2 ? rng.i32() : rng.any();
+    const std::int32_t q = static_cast<std::int32_t>((rng.next() >> 1) | (1u << 30));
+    check_all_shifts(x, q);
+    check_all_shifts(x, i % 3 ? rng.i32() : rng.any());
+  }
+  CHECK(checked > 8000000);
+
+  // requantize: random zero points (int8 and any int32) and activation ranges
+  for (int i = 0; i < 300000; ++i) {
+    const std::int32_t x = i % 2 ? rng.i32() : rng.any();
+    const quantized_multiplier m{
+        i % 4 ? static_cast<std::int32_t>((rng.next() >> 1) | (1u << 30)) : rng.i32(),
+        static_cast<std::int32_t>(rng.next() % (max_shift - min_shift + 1)) + min_shift};
+    const std::int32_t zp = i % 5 ? static_cast<std::int32_t>(rng.next() % 256) - 128 : rng.i32();
+    std::int32_t lo = static_cast<std::int32_t>(rng.next() % 256) - 128;
+    std::int32_t hi = static_cast<std::int32_t>(rng.next() % 256) - 128;
+    if (i % 3 == 0)
+      lo = -128, hi = 127;
+    if (lo > hi)
+      std::swap(lo, hi);
+    const std::int8_t got = requantize(x, m, zp, lo, hi);
+    const std::int8_t want = ref64::requantize(x, m, zp, lo, hi);
+    if (got != want) {
+      INFO("x=", x, " multiplier=", m.multiplier, " shift=", m.shift, " zp=", zp);
+      CHECK(got == want);
+    }
+  }
 }
 
 TEST_CASE("rounding_divide (average pooling)") {

@@ -124,29 +124,83 @@ constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+namespace detail {
+
+/// x · 2^left saturated to the int32 range. Precondition: 0 <= left <= 31.
+constexpr std::int32_t saturating_shift_left(std::int32_t x, int left) {
+  return saturate_cast<std::int32_t>(std::int64_t{x} * (std::int64_t{1} << left));
+}
+
+/// multiply_by_quantized_multiplier for a right shift e in [1, 31] (m.shift == −e), with one
+/// 32x32->64 product (SMULL on 32-bit Arm), no 64-bit division and no 64-bit variable shift:
+///   rounding_divide_by_pot(srdhm(x, m), e)
+///     = floor((floor((x·m + 2^30) / 2^31) + 2^(e−1) − [y < 0]) / 2^e)   (y = srdhm(x, m))
+///     = floor((x·m + 2^30 − [y < 0]·2^31 + 2^(30+e)) / 2^(31+e))       (nested floors merge)
+/// [y < 0] = [x·m < −2^30] may be replaced by [x·m < 0]: for −2^30 <= x·m < 0 both numerators
+/// lie in [0, 2^(31+e)). So with z = x·m ± 2^30 (− for negative products) = hi·2^32 + lo:
+///   floor((z + 2^(30+e)) / 2^(31+e)) = floor((hi + c) / 2^(e−1)),
+///   c = floor((lo / 2^31 + 2^(e−1)) / 2)   (2^(e−2) for e >= 2, the carry lo >= 2^31 for e == 1).
+/// The srdhm overflow (x == m == INT32_MIN, where srdhm saturates to 2^31 − 1) needs no test:
+/// 2^31 and 2^31 − 1 round to the same 2^(31−e) for e >= 1. hi is in [−2^30, 2^30] and the
+/// result in int32.
+constexpr std::int32_t multiply_by_quantized_multiplier_right(std::int32_t x, std::int32_t m,
+                                                              int e) {
+  const std::int64_t ab = std::int64_t{x} * m;
+  const std::int32_t sign = static_cast<std::int32_t>(ab >> 32) >> 31;            // 0 or −1
+  const std::int64_t z = ab + std::int64_t{(sign | 1) * (std::int32_t{1} << 30)}; // ± 2^30
+  const auto hi = static_cast<std::int32_t>(z >> 32);
+  const std::uint32_t carry = static_cast<std::uint32_t>(z) >> 31;
+  const auto c = static_cast<std::int32_t>((carry + (std::uint32_t{1} << (e - 1))) >> 1);
+  return (hi + c) >> (e - 1);
+}
+
+/// srdhm(x, m) for shift 0 (also the tail of a left shift): floor((x·m + 2^30) / 2^31), the form
+/// of gemmlowp's (x·m + nudge) / 2^31 with a truncating division (the two agree for every
+/// product), saturated in its single overflow case x == m == INT32_MIN.
+constexpr std::int32_t multiply_by_quantized_multiplier_unit(std::int32_t x, std::int32_t m) {
+  if (x == m && x == std::numeric_limits<std::int32_t>::min())
+    return std::numeric_limits<std::int32_t>::max();
+  return static_cast<std::int32_t>((std::int64_t{x} * m + (std::int64_t{1} << 30)) >> 31);
+}
+
+} // namespace detail
+
 /// TFLite MultiplyByQuantizedMultiplier: approximately x · m.multiplier · 2^(m.shift − 31).
 ///   rounding_divide_by_pot(srdhm(x · 2^left, m.multiplier), right),
 ///   left = max(m.shift, 0), right = max(−m.shift, 0).
 /// Unlike TFLite (where x · 2^left may overflow), the left shift SATURATES to the int32 range.
 /// Precondition: −31 <= m.shift (always true for quantize_multiplier results).
+/// Computed as detail::multiply_by_quantized_multiplier_right (right shifts: one 64-bit product,
+/// a nudge and the high word shifted) or _unit (shifts >= 0), bit-exact with the formula above
+/// for every x, multiplier and shift (tests/core/test_fixed_point.cpp checks it against it).
 constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, quantized_multiplier m) {
-  const int left = m.shift > 0 ? (m.shift > 31 ? 31 : m.shift) : 0; // >= 31 saturates anyway
-  const int right = m.shift < 0 ? -m.shift : 0;
-  const auto shifted = saturate_cast<std::int32_t>(std::int64_t{x} * (std::int64_t{1} << left));
-  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, m.multiplier),
-                                right);
+  if (m.shift < 0)
+    return detail::multiply_by_quantized_multiplier_right(x, m.multiplier, -m.shift);
+  const int left = m.shift > 31 ? 31 : m.shift; // >= 31 saturates anyway
+  return detail::multiply_by_quantized_multiplier_unit(detail::saturating_shift_left(x, left),
+                                                       m.multiplier);
 }
 
 /// Requantizes an int32 accumulator to int8:
 ///   clamp(multiply_by_quantized_multiplier(acc, m) + output_zero_point, act_min, act_max)
-/// The zero-point addition is done in int64 (no overflow). Preconditions:
-/// −128 <= act_min <= act_max <= 127 (the result is additionally saturated to int8).
+/// The zero-point addition does not overflow (exact, or saturating on Arm DSP targets: the same
+/// result once clamped). Preconditions: −128 <= act_min <= act_max <= 127 (the result is
+/// additionally saturated to int8).
 constexpr std::int8_t requantize(std::int32_t acc, quantized_multiplier m,
                                  std::int32_t output_zero_point, std::int32_t act_min,
                                  std::int32_t act_max) {
-  std::int64_t v = std::int64_t{multiply_by_quantized_multiplier(acc, m)} + output_zero_point;
+  const std::int32_t r = multiply_by_quantized_multiplier(acc, m);
+  std::int32_t v = 0;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+  if (std::is_constant_evaluated())
+    v = saturate_cast<std::int32_t>(std::int64_t{r} + output_zero_point);
+  else
+    v = __builtin_arm_qadd(r, output_zero_point); // QADD: r + zp saturated to int32
+#else
+  v = saturate_cast<std::int32_t>(std::int64_t{r} + output_zero_point);
+#endif
   v = v < act_min ? act_min : (v > act_max ? act_max : v);
-  return saturate_cast<std::int8_t>(v);
+  return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
 /// num / den rounded to nearest, ties away from zero (e.g. 5/2 -> 3, -5/2 -> -3, 7/3 -> 2).

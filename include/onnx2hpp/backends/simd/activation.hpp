@@ -12,6 +12,8 @@
 
 namespace onnx2hpp {
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
+
 template <class E, class I, shape_type S>
 requires simd::vector_isa<I>
 struct kernel<backends::basic_simd<E, I>, activation<S>> {
@@ -34,5 +36,7 @@ struct kernel<backends::basic_simd<E, I>, activation<S>> {
     simd::apply_lut(l.lut, out, S::size);
   }
 };
+
+#endif
 
 } // namespace onnx2hpp

@@ -7,9 +7,14 @@
 //   net.run<backends::simd>(input, output, arena);
 // Layers without a simd kernel here (pad, reshape, transposes other than [P,A,B] -> [P,B,A],
 // resize, softmax, and unpacked conv2d/dense) run on ref.
+// On targets xsimd has no architecture for (Cortex-M) only the kernels that need no vector type
+// are compiled: with the DSP extension isa::arm_dsp runs conv2d (depthwise included) and dense on
+// the unpacked layers (arm_dsp.hpp; a packed layer runs its plain layer there), without it packed
+// conv2d and dense run the portable GEMM; every other layer runs on ref.
 #pragma once
 
 #include "onnx2hpp/backends/simd/activation.hpp"
+#include "onnx2hpp/backends/simd/arm_dsp.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/concat.hpp"
 #include "onnx2hpp/backends/simd/conv2d.hpp"

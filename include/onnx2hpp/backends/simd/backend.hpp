@@ -1,6 +1,7 @@
 // The simd backend type. `backends::simd` runs single-threaded with the best int8 dot product the
 // compiler targets; `backends::basic_simd<Executor, Isa>` picks a thread-pool hook and/or an ISA
 // explicitly (tests run every ISA compiled in). Layers it has no kernel for fall back to `ref`.
+// The ISAs and what each covers: isa/select.hpp (x86, AArch64; Cortex-M: isa::arm_dsp).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +31,8 @@ struct serial_executor {
   }
 };
 
-/// SIMD kernels (xsimd + an ISA-specific int8 dot product), falling back to `ref`.
+/// SIMD kernels (xsimd + an ISA-specific int8 dot product; on Cortex-M the DSP kernels of
+/// arm_dsp.hpp), falling back to `ref`.
 template <parallel_executor Executor = serial_executor, class Isa = ::onnx2hpp::simd::native_isa>
 struct basic_simd {
   using fallback = ref;

@@ -14,6 +14,8 @@
 
 namespace onnx2hpp {
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
+
 template <class E, class I, concat_attrs A, shape_type... Shapes>
 requires simd::vector_isa<I>
 struct kernel<backends::basic_simd<E, I>, concat<A, Shapes...>> {
@@ -69,5 +71,7 @@ struct kernel<backends::basic_simd<E, I>, concat<A, Shapes...>> {
     }
   }
 };
+
+#endif
 
 } // namespace onnx2hpp

@@ -4,7 +4,8 @@
 //    input zero points), otherwise a per-tile im2col panel (first layers with 1–3 channels);
 //  * depthwise (groups == in_channels, any channel multiplier): vectorised over channels, one
 //    multiply-accumulate per tap in int32 lanes, then the same vector requantization.
-// An unpacked conv2d is not specialised here and runs on ref.
+// An unpacked conv2d is not specialised here and runs on ref, except under isa::arm_dsp
+// (arm_dsp.hpp), which runs the unpacked layer and for which these packed kernels are disabled.
 #pragma once
 
 #include <algorithm>
@@ -32,8 +33,9 @@ constexpr std::size_t chunk_pixels(std::size_t pixels, std::size_t parts, std::s
 } // namespace simd::detail
 
 template <class E, class I, shape_type S, conv2d_attrs A>
-requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>,
-                                                 simd::packed<conv2d<S, A>>> {
+requires(
+    !conv2d<S, A>::depthwise &&
+    !simd::direct_isa<I>) struct kernel<backends::basic_simd<E, I>, simd::packed<conv2d<S, A>>> {
   using layer = conv2d<S, A>;
   using in = typename layer::in;
   using geo = simd::gemm_pack_geometry<layer>;

@@ -17,7 +17,8 @@
 namespace onnx2hpp {
 
 template <class E, class I, shape_type S, std::size_t Units, rounding_mode R>
-struct kernel<backends::basic_simd<E, I>, simd::packed<dense<S, Units, R>>> {
+requires(!simd::direct_isa<I>) struct kernel<backends::basic_simd<E, I>,
+                                             simd::packed<dense<S, Units, R>>> {
   using layer = dense<S, Units, R>;
   using geo = simd::gemm_pack_geometry<layer>;
   static constexpr std::size_t K = layer::depth;

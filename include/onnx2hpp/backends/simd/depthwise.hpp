@@ -24,7 +24,8 @@ namespace onnx2hpp {
 
 template <class E, class I, shape_type S, conv2d_attrs A>
 requires(
-    conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, I>, simd::packed<conv2d<S, A>>> {
+    conv2d<S, A>::depthwise &&
+    !simd::direct_isa<I>) struct kernel<backends::basic_simd<E, I>, simd::packed<conv2d<S, A>>> {
   using layer = conv2d<S, A>;
   using in = typename layer::in;
   using geo = simd::depthwise_pack_geometry<layer>;

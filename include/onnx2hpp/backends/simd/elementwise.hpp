@@ -18,6 +18,8 @@
 
 namespace onnx2hpp {
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
+
 namespace simd::detail {
 
 /// Calls row(out_offset, a_offset, a_step, b_offset, b_step, length) for every row of the
@@ -251,5 +253,7 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
     });
   }
 };
+
+#endif
 
 } // namespace onnx2hpp

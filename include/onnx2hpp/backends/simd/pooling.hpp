@@ -16,6 +16,8 @@
 
 namespace onnx2hpp {
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
+
 template <class E, class I, shape_type S, pool2d_attrs A>
 requires simd::vector_isa<I>
 struct kernel<backends::basic_simd<E, I>, max_pool2d<S, A>> {
@@ -173,5 +175,7 @@ struct kernel<backends::basic_simd<E, I>, global_avg_pool<S, R>> {
       }
   }
 };
+
+#endif
 
 } // namespace onnx2hpp

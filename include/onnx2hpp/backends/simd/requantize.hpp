@@ -3,8 +3,10 @@
 //     rounding_divide_by_pot(srdhm(saturate(x · 2^left), m.multiplier), right)
 //   requantize = clamp(that + zero_point, act_min, act_max)
 // Generic code over xsimd::batch<int32_t, Arch>; the ISA struct supplies what xsimd 8 lacks
-// (the 64-bit high multiply and per-lane shifts). float_math is the onnxruntime-mode (fp32)
-// requantization, lane for lane requantize_float / requantize_fp32.
+// (the 64-bit high multiply and per-lane shifts). On targets xsimd has no architecture for
+// (Cortex-M) only the scalar helpers and declarations are compiled: no ISA there is a vector_isa.
+// float_math is the onnxruntime-mode (fp32) requantization, lane for lane requantize_float /
+// requantize_fp32.
 #pragma once
 
 #include <array>
@@ -58,6 +60,7 @@ concept right_shift_isa = requires {
   typename Isa::right_shift_block;
 };
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD)
 template <vector_isa Isa>
 struct vector_math {
   using batch = typename Isa::batch;
@@ -115,6 +118,10 @@ struct vector_math {
     return requantize(acc, multiplier, left, right, window(win));
   }
 };
+#else
+template <vector_isa Isa>
+struct vector_math; // no vector ISA without xsimd
+#endif
 
 /// The clamp window of onnxruntime-mode requantization (requantize_fp32) in float:
 /// [act_min − zero_point, act_max − zero_point]. Both bounds are integers, so clamping the fp32
@@ -138,6 +145,7 @@ constexpr float_window make_float_window(std::int32_t zero_point, std::int32_t a
           exact};
 }
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD)
 /// `v` unchanged, as an opaque value: the compiler can no longer contract the fp32 multiply that
 /// produced it with a following addition into an FMA (-ffp-contract=fast), which would skip the
 /// rounding of the product that the scalar definitions (fp32_mul, fp32_add) perform.
@@ -189,6 +197,10 @@ struct float_math {
     return requantize_fp32(to_float(acc) * scale, w);
   }
 };
+#else
+template <vector_isa Isa>
+struct float_math;
+#endif
 
 /// Applies an optional 256-entry table in place to n int8 values.
 inline void apply_lut(const lut256 *lut, std::int8_t *p, std::size_t n) {
@@ -198,6 +210,7 @@ inline void apply_lut(const lut256 *lut, std::int8_t *p, std::size_t n) {
     p[i] = (*lut)[static_cast<std::size_t>(p[i] + 128)];
 }
 
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD)
 /// The requantization epilogue of a kernel whose accumulators come as vectors of Isa::lanes
 /// consecutive slots, in either rounding mode: the stage's per-channel constants rearranged into
 /// `Padded` slots once per call (fixed-point multipliers split, with the ISA's one-rounding
@@ -284,5 +297,9 @@ struct channel_epilogue {
     apply_lut(lut, dst, n);
   }
 };
+#else
+template <vector_isa Isa, rounding_mode Mode, std::size_t Padded>
+struct channel_epilogue;
+#endif
 
 } // namespace onnx2hpp::simd

@@ -47,4 +47,11 @@ concept vector_isa = int8_isa<I> &&
   { I::dot_pair(b, b, b, b) } -> std::same_as<typename I::batch>; ///< acc + x0·w.lo + x1·w.hi
 };
 
+/// An ISA whose kernels run the layers as emitted (OHWI weights) rather than the GEMM packs
+/// (isa::arm_dsp): under it a simd::packed<L> runs the plain layer's kernel.
+template <class I>
+concept direct_isa = requires {
+  requires I::direct_kernels;
+};
+
 } // namespace onnx2hpp::simd

@@ -3,6 +3,8 @@
 //   __AVX2__                                       -> isa::avx2         (vpmaddwd on widened bytes)
 //   __ARM_NEON (AArch64)                           -> isa::neon         (sdot if
 //                                                     __ARM_FEATURE_DOTPROD, else smull + sadalp)
+//   __ARM_FEATURE_DSP, no NEON (Cortex-M4/M7/M33/M55) -> isa::arm_dsp  (SMLAD on SXTB16 pairs,
+//                                                     kernels on the unpacked layers: arm_dsp.hpp)
 //   otherwise                                      -> isa::portable     (plain loops)
 // Define ONNX2HPP_SIMD_PORTABLE to force the portable path. Every ISA struct models the
 // interface of isa/concepts.hpp (checked below); `available_isas` lists those compiled in, so
@@ -21,7 +23,14 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
+// xsimd's configuration alone first: on a target it has no architecture for (Cortex-M: Armv7E-M,
+// Armv8-M, Armv8.1-M without NEON) the rest of xsimd does not compile (its aligned allocator
+// calls posix_memalign, which newlib lacks) and nothing would use it.
+#include <xsimd/config/xsimd_config.hpp>
+#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#define ONNX2HPP_SIMD_HAS_XSIMD 1
 #include <xsimd/xsimd.hpp>
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -29,6 +38,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include "onnx2hpp/backends/simd/isa/arm_dsp.hpp"
 #include "onnx2hpp/backends/simd/isa/avx2.hpp"
 #include "onnx2hpp/backends/simd/isa/avx512_vnni.hpp"
 #include "onnx2hpp/backends/simd/isa/concepts.hpp"
@@ -47,6 +57,9 @@ static_assert(vector_isa<isa::avx2>);
 #if defined(ONNX2HPP_SIMD_HAS_NEON)
 static_assert(vector_isa<isa::neon>);
 #endif
+#if defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
+static_assert(int8_isa<isa::arm_dsp> && direct_isa<isa::arm_dsp> && !vector_isa<isa::arm_dsp>);
+#endif
 
 #if defined(ONNX2HPP_SIMD_PORTABLE)
 using native_isa = isa::portable;
@@ -56,6 +69,8 @@ using native_isa = isa::avx512_vnni;
 using native_isa = isa::avx2;
 #elif defined(ONNX2HPP_SIMD_HAS_NEON)
 using native_isa = isa::neon;
+#elif defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
+using native_isa = isa::arm_dsp;
 #else
 using native_isa = isa::portable;
 #endif
@@ -70,6 +85,9 @@ using available_isas = std::tuple<
 #endif
 #if defined(ONNX2HPP_SIMD_HAS_NEON)
     isa::neon,
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
+    isa::arm_dsp,
 #endif
     isa::portable>;
 
