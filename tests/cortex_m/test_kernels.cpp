@@ -20,40 +20,13 @@
 #include <onnx2hpp/backends/simd/all.hpp>
 #include <onnx2hpp/onnx2hpp.hpp>
 
+#include "../support/random.hpp"
+
 using namespace onnx2hpp;
 
 namespace {
 
-/// Deterministic PCG (as tests/support/random.hpp).
-class rng {
-public:
-  explicit rng(std::uint64_t seed)
-      : state_(seed * 6364136223846793005ULL + 1442695040888963407ULL) {}
-  std::uint32_t next() {
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    const auto x = static_cast<std::uint32_t>(((state_ >> 18u) ^ state_) >> 27u);
-    const auto r = static_cast<std::uint32_t>(state_ >> 59u);
-    return (x >> r) | (x << ((32u - r) & 31u));
-  }
-  int uniform(int lo, int hi) {
-    return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1));
-  }
-  std::vector<std::int8_t> int8s(std::size_t n) {
-    std::vector<std::int8_t> v(n);
-    for (auto &x : v)
-      x = static_cast<std::int8_t>(uniform(-128, 127));
-    return v;
-  }
-  std::vector<std::int32_t> int32s(std::size_t n, int lo, int hi) {
-    std::vector<std::int32_t> v(n);
-    for (auto &x : v)
-      x = uniform(lo, hi);
-    return v;
-  }
-
-private:
-  std::uint64_t state_;
-};
+using test::rng;
 
 /// Random output-stage constants (as tests/simd/harness.hpp): scales spreading an accumulator of
 /// `depth` products over int8, sometimes >= 1 or powers of two (ties), random zero point and
