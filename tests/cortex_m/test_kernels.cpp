@@ -82,29 +82,35 @@ void compare(const L &l, const std::int8_t *x, const char *what, std::uint64_t s
   const std::array<const std::int8_t *, 1> in{x};
   kernel<backends::ref, L>::run(l, in, expected.data());
   const simd::packed<L> p{l, typename simd::packed<L>::view_type{}};
-  for (int packed = 0; packed < 2; ++packed) {
-#if !defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
-    if (packed) // elsewhere a packed layer reads its pack: built only for arm_dsp's forwarding
-      break;
-#endif
-    std::vector<std::int8_t> got(size + 16, 0x5a);
-    if (packed)
-      execute<backends::simd>(p, in, got.data());
-    else
-      execute<backends::simd>(l, in, got.data());
-    std::size_t bad = 0;
-    for (std::size_t i = 0; i < size; ++i)
-      bad += got[i] != expected[i];
-    for (std::size_t i = size; i < got.size(); ++i)
-      bad += got[i] != 0x5a;
-    ++layers_run;
-    if (bad != 0) {
-      ++failures;
-      std::printf("MISMATCH %s seed %lu%s: %lu of %lu bytes\n", what,
-                  static_cast<unsigned long>(seed), packed ? " (packed)" : "",
-                  static_cast<unsigned long>(bad), static_cast<unsigned long>(size));
+  // Every direct ISA compiled in (arm_mve and arm_dsp on the M55), the plain and the packed layer;
+  // elsewhere the native ISA on the plain layer (a packed layer would read its pack).
+  auto run_isa = [&]<class I>(I) {
+    constexpr bool direct = simd::direct_isa<I>;
+    using B = backends::basic_simd<backends::serial_executor, I>;
+    for (int packed = 0; packed < (direct ? 2 : 1); ++packed) {
+      std::vector<std::int8_t> got(size + 16, 0x5a);
+      if (packed)
+        execute<B>(p, in, got.data());
+      else
+        execute<B>(l, in, got.data());
+      std::size_t bad = 0;
+      for (std::size_t i = 0; i < size; ++i)
+        bad += got[i] != expected[i];
+      for (std::size_t i = size; i < got.size(); ++i)
+        bad += got[i] != 0x5a;
+      ++layers_run;
+      if (bad != 0) {
+        ++failures;
+        std::printf("MISMATCH %s seed %lu [%s%s]: %lu of %lu bytes\n", what,
+                    static_cast<unsigned long>(seed), I::name, packed ? ", packed" : "",
+                    static_cast<unsigned long>(bad), static_cast<unsigned long>(size));
+      }
     }
-  }
+  };
+  std::apply([&](auto... isa) { ((simd::direct_isa<decltype(isa)> ? run_isa(isa) : void()), ...); },
+             simd::available_isas{});
+  if constexpr (!simd::direct_isa<simd::native_isa>)
+    run_isa(simd::native_isa{});
 }
 
 struct zp_options {
@@ -157,7 +163,7 @@ void conv(const char *what, std::uint64_t seed, int weight_zp = 0) {
               what, static_cast<unsigned long>(N), static_cast<unsigned long>(H),
               static_cast<unsigned long>(W), static_cast<unsigned long>(C),
               static_cast<unsigned long>(A.out_channels),
-              dsp && weight_zp == 0 ? "dsp kernel" : "ref path");
+              dsp && weight_zp == 0 ? "simd kernel" : "ref path");
 }
 
 template <rounding_mode M, std::size_t Rows, std::size_t K, std::size_t Units>
@@ -190,6 +196,71 @@ void dense_case(std::uint64_t seed) {
               static_cast<unsigned long>(Units));
 }
 
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+/// arm_mve's 4-lane requantization against requantize / requantize_float, value by value: edge
+/// accumulators, constructed ties (x·m an odd multiple of 2^(30+e) for every right shift e) and
+/// random pairs over every shift from −31 to 30, random zero points and activation ranges.
+void check_vector_requantize() {
+  using simd::isa::arm_mve;
+  rng r(77);
+  long checks = 0, bad = 0;
+  const std::int32_t edges[] = {0,
+                                1,
+                                -1,
+                                2,
+                                -2,
+                                127,
+                                -128,
+                                1 << 20,
+                                -(1 << 20),
+                                2147483647,
+                                -2147483647 - 1,
+                                1073741824,
+                                -1073741824};
+  for (int shift = -31; shift <= 30; ++shift)
+    for (int trial = 0; trial < 400; ++trial) {
+      std::int32_t acc[4], mult[4];
+      for (int i = 0; i < 4; ++i) {
+        const int kind = r.uniform(0, 3);
+        mult[i] = kind == 0 ? (1 << 30) : 1073741824 + r.uniform(0, 1073741823);
+        if (kind == 1)
+          acc[i] = edges[r.uniform(0, sizeof edges / sizeof edges[0] - 1)];
+        else if (kind == 0 && shift < 0)
+          // mult 2^30: x·m / 2^31 = x/2, a tie of the right shift e when x = (2k + 1)·2^e.
+          acc[i] = (2 * r.uniform(-5000, 5000) + 1) * (shift >= -20 ? 1 << -shift : 1 << 20);
+        else
+          acc[i] = static_cast<std::int32_t>(r.next());
+      }
+      const std::int32_t zp = r.uniform(-128, 127);
+      const std::int32_t lo = r.uniform(0, 3) == 0 ? r.uniform(-128, 0) : -128;
+      const std::int32_t hi = r.uniform(0, 3) == 0 ? r.uniform(lo, 127) : 127;
+      alignas(8) std::int32_t left[4], right[4], got[4];
+      for (int i = 0; i < 4; ++i) {
+        left[i] = shift > 0 ? shift : 0;
+        right[i] = shift < 0 ? shift : 0;
+      }
+      const arm_mve::fixed_lanes m{__arm_vldrwq_s32(mult), __arm_vldrwq_s32(left),
+                                   __arm_vldrwq_s32(right)};
+      __arm_vstrwq_s32(got, arm_mve::requantize_fixed(__arm_vldrwq_s32(acc), m, zp, lo, hi));
+      for (int i = 0; i < 4; ++i, ++checks)
+        bad += got[i] != requantize(acc[i], quantized_multiplier{mult[i], shift}, zp, lo, hi);
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
+      alignas(8) float scale[4];
+      for (int i = 0; i < 4; ++i)
+        scale[i] = std::ldexp(static_cast<float>(mult[i]), shift - 31);
+      __arm_vstrwq_s32(got, arm_mve::requantize_fp32(__arm_vldrwq_s32(acc), __arm_vldrwq_f32(scale),
+                                                     zp, lo, hi));
+      for (int i = 0; i < 4; ++i, ++checks)
+        bad += got[i] != requantize_float(acc[i], scale[i], zp, lo, hi);
+#endif
+    }
+  std::printf("%s vector requantization: %ld values, %ld differ\n", bad == 0 ? "ok  " : "FAIL",
+              checks, bad);
+  if (bad != 0)
+    ++failures;
+}
+#endif
+
 constexpr conv2d_attrs pw(std::size_t oc) {
   return {.out_channels = oc, .kernel_h = 1, .kernel_w = 1};
 }
@@ -211,6 +282,9 @@ constexpr conv2d_attrs k3(std::size_t oc, std::size_t stride = 1, std::size_t pa
 
 int main() {
   std::printf("simd backend ISA: %s\n", simd::native_isa::name);
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+  check_vector_requantize();
+#endif
   // Pointwise.
   conv<1, 5, 7, 16, pw(16)>("pointwise", 1);
   conv<1, 4, 5, 8, pw(17)>("pointwise", 2);

@@ -15,6 +15,7 @@
 
 #include "onnx2hpp/backends/simd/activation.hpp"
 #include "onnx2hpp/backends/simd/arm_dsp.hpp"
+#include "onnx2hpp/backends/simd/arm_mve.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/concat.hpp"
 #include "onnx2hpp/backends/simd/conv2d.hpp"

@@ -3,7 +3,9 @@
 //   __AVX2__                                       -> isa::avx2         (vpmaddwd on widened bytes)
 //   __ARM_NEON (AArch64)                           -> isa::neon         (sdot if
 //                                                     __ARM_FEATURE_DOTPROD, else smull + sadalp)
-//   __ARM_FEATURE_DSP, no NEON (Cortex-M4/M7/M33/M55) -> isa::arm_dsp  (SMLAD on SXTB16 pairs,
+//   __ARM_FEATURE_MVE (Cortex-M55/M85, Helium)     -> isa::arm_mve   (VMLADAVA.S8, vector
+//                                                     requantization: arm_mve.hpp)
+//   __ARM_FEATURE_DSP, no NEON (Cortex-M4/M7/M33)  -> isa::arm_dsp   (SMLAD on SXTB16 pairs,
 //                                                     kernels on the unpacked layers: arm_dsp.hpp)
 //   otherwise                                      -> isa::portable     (plain loops)
 // Define ONNX2HPP_SIMD_PORTABLE to force the portable path. Every ISA struct models the
@@ -39,6 +41,7 @@
 #endif
 
 #include "onnx2hpp/backends/simd/isa/arm_dsp.hpp"
+#include "onnx2hpp/backends/simd/isa/arm_mve.hpp"
 #include "onnx2hpp/backends/simd/isa/avx2.hpp"
 #include "onnx2hpp/backends/simd/isa/avx512_vnni.hpp"
 #include "onnx2hpp/backends/simd/isa/concepts.hpp"
@@ -60,6 +63,9 @@ static_assert(vector_isa<isa::neon>);
 #if defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
 static_assert(int8_isa<isa::arm_dsp> && direct_isa<isa::arm_dsp> && !vector_isa<isa::arm_dsp>);
 #endif
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+static_assert(int8_isa<isa::arm_mve> && direct_isa<isa::arm_mve> && !vector_isa<isa::arm_mve>);
+#endif
 
 #if defined(ONNX2HPP_SIMD_PORTABLE)
 using native_isa = isa::portable;
@@ -69,6 +75,8 @@ using native_isa = isa::avx512_vnni;
 using native_isa = isa::avx2;
 #elif defined(ONNX2HPP_SIMD_HAS_NEON)
 using native_isa = isa::neon;
+#elif defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+using native_isa = isa::arm_mve;
 #elif defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
 using native_isa = isa::arm_dsp;
 #else
@@ -85,6 +93,9 @@ using available_isas = std::tuple<
 #endif
 #if defined(ONNX2HPP_SIMD_HAS_NEON)
     isa::neon,
+#endif
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+    isa::arm_mve,
 #endif
 #if defined(ONNX2HPP_SIMD_HAS_ARM_DSP)
     isa::arm_dsp,

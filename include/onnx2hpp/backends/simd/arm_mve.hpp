@@ -1,0 +1,511 @@
+// Kernels of isa::arm_mve (Cortex-M55/M85 with Helium, isa/arm_mve.hpp) on the layers as the
+// generator emits them (weights OHWI / [units][K], no pack), the MVE counterparts of arm_dsp.hpp:
+//  * conv2d, not depthwise: tiles of 1 or 2 output pixels × 4 output channels. A window is read as
+//    the contiguous segments arm_dsp.hpp reads (a whole kernel row with one group and no horizontal
+//    dilation, else one tap's channels), 16 bytes per VMLADAVA.S8 and a predicated last step, so
+//    any segment length runs (the 1-channel stems included). The products are Σ x·w, the input
+//    zero point is taken out of the loop: a window inside the input adds bias − zx·Σw, its
+//    channel's constant; a window reaching into the padding adds bias − zx·Σ(w of its taps
+//    inside), the weight sums taken by VADDVA.S8 on the way.
+//  * depthwise (one output channel per input channel): 4 channels per int32 vector, per tap a
+//    widening load of the inputs and of the weights (repacked tap-major per chunk of channels on
+//    the stack) and a multiply-add; 2 adjacent pixels share each weight load.
+//  * dense: 2 rows or 1 row × 4 units, as conv2d's pointwise case.
+// Each 4 channels are requantized together (arm_mve::requantize_fixed / requantize_fp32) on the
+// stage's constants copied per chunk of 8 channels (channel_chunk), bit-exact with ref in both
+// rounding modes; the sums are ref's int32 sums modulo 2^32. Layers these kernels do not cover run
+// on ref: nonzero weight zero point, depthwise with a channel multiplier or more than 64 taps.
+#pragma once
+
+#include "onnx2hpp/backends/simd/isa/select.hpp"
+
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE)
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "onnx2hpp/backends/ref/conv2d.hpp"
+#include "onnx2hpp/backends/ref/dense.hpp"
+#include "onnx2hpp/backends/simd/backend.hpp"
+#include "onnx2hpp/layers/conv2d.hpp"
+#include "onnx2hpp/layers/dense.hpp"
+
+namespace onnx2hpp {
+
+namespace simd::mve {
+
+using isa::arm_mve;
+
+/// x − y modulo 2^32 (the sums are int32 modulo 2^32, as ref's).
+inline std::int32_t wrap_sub(std::int32_t a, std::int32_t b) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) - static_cast<std::uint32_t>(b));
+}
+inline std::int32_t wrap_mul(std::int32_t a, std::int32_t b) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b));
+}
+
+/// Σ w[i] over N int8 values.
+template <std::size_t N>
+inline std::int32_t weight_sum(const std::int8_t *w) {
+  std::int32_t s = 0;
+  for (std::size_t i = 0; i + 16 <= N; i += 16)
+    s = __arm_vaddvaq_s8(s, __arm_vldrbq_s8(w + i));
+  if constexpr (N % 16 != 0)
+    s = __arm_vaddvaq_s8(s, __arm_vldrbq_z_s8(w + N / 16 * 16, __arm_vctp8q(N % 16)));
+  return s;
+}
+
+/// acc[p][c] += Σ_{i<N} x[p·XS + i]·w[c·WS + i] for P input rows and C weight rows, modulo 2^32,
+/// 16 products per VMLADAVA.S8; with Sums, wsum[c] += Σ_{i<N} w[c·WS + i] as well.
+template <std::size_t N, std::size_t P, std::size_t C, std::size_t XS, std::size_t WS,
+          bool Sums = false>
+[[gnu::always_inline]] inline void dot(const std::int8_t *x, const std::int8_t *w,
+                                       std::int32_t (&acc)[P][C], std::int32_t (&wsum)[C]) {
+  std::int32_t a[P * C], s[C];
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    a[j] = acc[j / C][j % C];
+#pragma GCC unroll 4
+  for (std::size_t c = 0; c < C; ++c)
+    s[c] = wsum[c];
+  auto step = [&](std::size_t i, auto load) {
+    int8x16_t xv[P];
+#pragma GCC unroll 4
+    for (std::size_t p = 0; p < P; ++p)
+      xv[p] = load(x + p * XS + i);
+#pragma GCC unroll 4
+    for (std::size_t c = 0; c < C; ++c) {
+      const int8x16_t wv = load(w + c * WS + i);
+      if constexpr (Sums)
+        s[c] = __arm_vaddvaq_s8(s[c], wv);
+#pragma GCC unroll 4
+      for (std::size_t p = 0; p < P; ++p)
+        a[p * C + c] = __arm_vmladavaq_s8(a[p * C + c], xv[p], wv);
+    }
+  };
+  for (std::size_t i = 0; i + 16 <= N; i += 16)
+    step(i, [](const std::int8_t *q) { return __arm_vldrbq_s8(q); });
+  if constexpr (N % 16 != 0) {
+    const mve_pred16_t tail = __arm_vctp8q(N % 16);
+    step(N / 16 * 16, [tail](const std::int8_t *q) { return __arm_vldrbq_z_s8(q, tail); });
+  }
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    acc[j / C][j % C] = a[j];
+#pragma GCC unroll 4
+  for (std::size_t c = 0; c < C; ++c)
+    wsum[c] = s[c];
+}
+
+/// C (1–4) accumulators as the first lanes of a vector (the others 0).
+template <std::size_t C>
+inline int32x4_t vector_of(const std::int32_t (&a)[C]) {
+  int32x4_t v = __arm_vdupq_n_s32(0);
+  v = __arm_vsetq_lane_s32(a[0], v, 0);
+  if constexpr (C > 1)
+    v = __arm_vsetq_lane_s32(a[C > 1 ? 1 : 0], v, 1);
+  if constexpr (C > 2)
+    v = __arm_vsetq_lane_s32(a[C > 2 ? 2 : 0], v, 2);
+  if constexpr (C > 3)
+    v = __arm_vsetq_lane_s32(a[C > 3 ? 3 : 0], v, 3);
+  return v;
+}
+
+/// Runs tile.operator()<C>(j) over `count` channels in steps of 4 (the last step 1–3 channels).
+template <class Tile>
+[[gnu::always_inline]] inline void over_channels(std::size_t count, Tile &&tile) {
+  std::size_t j = 0;
+  for (; j + 4 <= count; j += 4)
+    tile.template operator()<4>(j);
+  switch (count - j) {
+  case 3:
+    tile.template operator()<3>(j);
+    break;
+  case 2:
+    tile.template operator()<2>(j);
+    break;
+  case 1:
+    tile.template operator()<1>(j);
+    break;
+  default:
+    break;
+  }
+}
+
+/// The output stage and biases of up to `chunk` (a multiple of 4) consecutive channels, copied out
+/// of the layer once per chunk in the lanes the vector requantization loads; lanes past `count`
+/// hold harmless constants. bias: the layer's; whole: what the kernel adds to a window's Σ x·w
+/// when no tap lies in the padding (set by the kernel: bias − zx·Σw). store() requantizes 4
+/// channels as basic_output_stage::apply does each of them and writes the first n.
+template <rounding_mode M, std::size_t Chunk = 8>
+struct channel_chunk {
+  static constexpr std::size_t chunk = Chunk;
+  static_assert(chunk % 4 == 0);
+  static constexpr bool fp32 = M == rounding_mode::onnxruntime;
+  static constexpr bool vector = !fp32 || arm_mve::vector_fp32;
+  alignas(8) std::int32_t bias[chunk] = {};
+  alignas(8) std::int32_t whole[chunk] = {};
+  alignas(8) std::int32_t multiplier[fp32 ? 1 : chunk] = {};
+  alignas(8) std::int32_t left[fp32 ? 1 : chunk] = {};
+  alignas(8) std::int32_t right[fp32 ? 1 : chunk] = {}; ///< −(right shift), a VRSHL count
+  alignas(8) float scale[fp32 ? chunk : 1] = {};
+  std::int32_t zero_point, act_min, act_max;
+  const lut256 *lut;
+
+  template <class Bias>
+  channel_chunk(const basic_output_stage<M> &stage, const Bias &b, std::size_t first,
+                std::size_t count)
+      : zero_point(stage.zero_point), act_min(stage.act_min), act_max(stage.act_max),
+        lut(stage.lut) {
+    for (std::size_t j = 0; j < count; ++j) {
+      bias[j] = b.empty() ? 0 : b[first + j];
+      whole[j] = bias[j];
+      if constexpr (fp32) {
+        scale[j] = stage.scale[first + j];
+      } else {
+        const quantized_multiplier m = stage.requant[first + j];
+        multiplier[j] = m.multiplier;
+        left[j] = m.shift > 0 ? m.shift : 0;
+        right[j] = m.shift < 0 ? m.shift : 0;
+      }
+    }
+  }
+
+  /// The requantized values of channels j..j+3 (j a multiple of 4) from their accumulators.
+  int32x4_t requantize(int32x4_t acc, std::size_t j) const {
+    if constexpr (!fp32) {
+      const arm_mve::fixed_lanes m{__arm_vldrwq_s32(multiplier + j), __arm_vldrwq_s32(left + j),
+                                   __arm_vldrwq_s32(right + j)};
+      return arm_mve::requantize_fixed(acc, m, zero_point, act_min, act_max);
+    } else {
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
+      return arm_mve::requantize_fp32(acc, __arm_vldrwq_f32(scale + j), zero_point, act_min,
+                                      act_max);
+#else
+      alignas(8) std::int32_t q[4];
+      __arm_vstrwq_s32(q, acc);
+      for (std::size_t i = 0; i < 4; ++i)
+        q[i] = requantize_float(q[i], scale[j + i], zero_point, act_min, act_max);
+      return __arm_vldrwq_s32(q);
+#endif
+    }
+  }
+
+  /// Requantizes the accumulators of channels j..j+3 and stores the first n (1..4) at o.
+  void store(int32x4_t acc, std::size_t j, std::int8_t *o, std::size_t n) const {
+    const int32x4_t q = requantize(acc, j);
+    if (lut != nullptr) {
+      alignas(8) std::int32_t v[4];
+      __arm_vstrwq_s32(v, q);
+      for (std::size_t i = 0; i < n; ++i)
+        o[i] = (*lut)[static_cast<std::size_t>(v[i] + 128)];
+    } else if (n == 4) {
+      __arm_vstrbq_s32(o, q);
+    } else {
+      __arm_vstrbq_p_s32(o, q, __arm_vctp32q(static_cast<std::uint32_t>(n)));
+    }
+  }
+};
+
+} // namespace simd::mve
+
+template <class E, shape_type S, conv2d_attrs A>
+requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::isa::arm_mve>,
+                                                 conv2d<S, A>> {
+  using layer = conv2d<S, A>;
+  using in = typename layer::in;
+  using out_map = nhwc<typename layer::output_shape>;
+  static constexpr std::size_t icg = layer::in_channels_per_group;
+  static constexpr std::size_t ocg = layer::out_channels_per_group;
+  static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
+  static constexpr std::size_t per_oc = taps * icg;
+  /// A whole kernel row is contiguous in the input and in the weights.
+  static constexpr bool row_segments = A.groups == 1 && A.dilation_w == 1;
+  static constexpr std::size_t seg_len = row_segments ? A.kernel_w * icg : icg;
+  static constexpr std::size_t segs = row_segments ? A.kernel_h : taps;
+  /// Every geometry (a predicated step ends each segment).
+  static constexpr bool covered = true;
+  /// Input offset of each segment from the window's first tap.
+  static constexpr std::array<std::size_t, segs> seg_x = [] {
+    std::array<std::size_t, segs> o{};
+    for (std::size_t s = 0; s < segs; ++s) {
+      const std::size_t ky = row_segments ? s : s / A.kernel_w;
+      const std::size_t kx = row_segments ? 0 : s % A.kernel_w;
+      o[s] = (ky * A.dilation_h * in::w + kx * A.dilation_w) * in::c;
+    }
+    return o;
+  }();
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    if (l.weight_zero_point != 0) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *x = inputs[0];
+    const std::int32_t zx = l.input_zero_point;
+    for (std::size_t g = 0; g < A.groups; ++g)
+      for (std::size_t c0 = 0; c0 < ocg; c0 += chunk::chunk) {
+        const std::size_t first = g * ocg + c0;
+        const std::size_t count = ocg - c0 < chunk::chunk ? ocg - c0 : chunk::chunk;
+        chunk ch(l.output, l.bias, first, count);
+        for (std::size_t j = 0; j < count; ++j)
+          ch.whole[j] = simd::mve::wrap_sub(
+              ch.bias[j], simd::mve::wrap_mul(zx, simd::mve::weight_sum<per_oc>(
+                                                      l.weights.data() + (first + j) * per_oc)));
+        const channels cs{g, first, count};
+        for (std::size_t n = 0; n < in::n; ++n)
+          run_rows(l, ch, cs, x, n, zx, out);
+      }
+  }
+
+private:
+  using chunk = simd::mve::channel_chunk<A.rounding>;
+  struct channels {
+    std::size_t g, first, count;
+  };
+  static constexpr std::size_t pixel_step = A.stride_w * in::c;
+
+  static void run_rows(const layer &l, const chunk &ch, const channels &cs, const std::int8_t *x,
+                       std::size_t n, std::int32_t zx, std::int8_t *out) {
+    for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
+      const auto ry = layer::window.rows().inside_taps(oy, in::h);
+      const bool y_whole = ry.whole(A.kernel_h);
+      for (std::size_t ox = 0; ox < layer::out_w;) {
+        std::int8_t *o = out + out_map::offset(n, oy, ox, cs.first);
+        const bool whole = y_whole && layer::window.cols().inside_taps(ox, in::w).whole(A.kernel_w);
+        if (!whole) {
+          padded_pixel(l, ch, cs, x, n, oy, ox, ry, zx, o);
+          ++ox;
+          continue;
+        }
+        const std::int8_t *x0 = x + in::offset(n, oy * A.stride_h - A.pad_top,
+                                               ox * A.stride_w - A.pad_left, cs.g * icg);
+        if (ox + 1 < layer::out_w &&
+            layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
+          whole_pixels<2>(l, ch, cs, x0, o);
+          ox += 2;
+        } else {
+          whole_pixels<1>(l, ch, cs, x0, o);
+          ++ox;
+        }
+      }
+    }
+  }
+
+  /// P adjacent output pixels whose windows lie inside the input; xb: the first one's first tap
+  /// (at the group's first channel), o: its output at the chunk's first channel.
+  template <std::size_t P>
+  static void whole_pixels(const layer &l, const chunk &ch, const channels &cs,
+                           const std::int8_t *xb, std::int8_t *o) {
+    const std::int8_t *w = l.weights.data() + cs.first * per_oc;
+    simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
+      std::int32_t acc[P][C] = {}, unused[C] = {};
+      const std::int8_t *wo = w + j * per_oc;
+      for (std::size_t s = 0; s < segs; ++s)
+        simd::mve::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s], wo + s * seg_len, acc,
+                                                          unused);
+      const int32x4_t whole = __arm_vldrwq_s32(ch.whole + j);
+      for (std::size_t p = 0; p < P; ++p)
+        ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j,
+                 o + p * A.out_channels + j, C);
+    });
+  }
+
+  /// One output pixel whose window reaches into the padding: its taps inside the input, one
+  /// tap's channels at a time, with their weight sums.
+  template <class Range>
+  static void padded_pixel(const layer &l, const chunk &ch, const channels &cs,
+                           const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
+                           const Range &ry, std::int32_t zx, std::int8_t *o) {
+    const auto rx = layer::window.cols().inside_taps(ox, in::w);
+    const std::int8_t *w = l.weights.data() + cs.first * per_oc;
+    simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
+      std::int32_t acc[1][C] = {}, wsum[C] = {};
+      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+          const std::int8_t *xs =
+              x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
+                             ox * A.stride_w + kx * A.dilation_w - A.pad_left, cs.g * icg);
+          simd::mve::dot<icg, 1, C, 0, per_oc, true>(
+              xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg, acc, wsum);
+        }
+      // bias + Σ x·w − zx·Σw over the taps inside.
+      const int32x4_t sums = __arm_vmulq_n_s32(simd::mve::vector_of<C>(wsum), zx);
+      const int32x4_t v = __arm_vsubq_s32(
+          __arm_vaddq_s32(simd::mve::vector_of<C>(acc[0]), __arm_vldrwq_s32(ch.bias + j)), sums);
+      ch.store(v, j, o + j, C);
+    });
+  }
+};
+
+template <class E, shape_type S, conv2d_attrs A>
+requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::isa::arm_mve>,
+                                                conv2d<S, A>> {
+  using layer = conv2d<S, A>;
+  using in = typename layer::in;
+  using out_map = nhwc<typename layer::output_shape>;
+  static constexpr std::size_t T = A.kernel_h * A.kernel_w;
+  /// Channels per pass: their weights, repacked tap-major, live on the stack (T·CH bytes: 144 for
+  /// 3x3, at most 512).
+  static constexpr std::size_t CH = T <= 25 ? 16 : 8;
+  using chunk = simd::mve::channel_chunk<A.rounding, CH>;
+  /// One output channel per input channel and a window small enough for the stack buffer.
+  static constexpr bool covered = layer::out_channels_per_group == 1 && T <= 64;
+  static constexpr std::array<std::size_t, T> tap_x = [] {
+    std::array<std::size_t, T> o{};
+    for (std::size_t t = 0; t < T; ++t)
+      o[t] = ((t / A.kernel_w) * A.dilation_h * in::w + (t % A.kernel_w) * A.dilation_w) * in::c;
+    return o;
+  }();
+  static constexpr std::size_t pixel_step = A.stride_w * in::c;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    if (!covered || l.weight_zero_point != 0) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *x = inputs[0];
+    const std::int8_t *w = l.weights.data();
+    const std::int32_t zx = l.input_zero_point;
+    for (std::size_t c0 = 0; c0 < in::c; c0 += CH) {
+      const std::size_t count = in::c - c0 < CH ? in::c - c0 : CH;
+      chunk ch(l.output, l.bias, c0, count);
+      alignas(8) std::int8_t wp[T][CH] = {};
+      for (std::size_t j = 0; j < count; ++j) {
+        std::int32_t sum = 0;
+        for (std::size_t t = 0; t < T; ++t) {
+          wp[t][j] = w[(c0 + j) * T + t];
+          sum += wp[t][j];
+        }
+        ch.whole[j] = simd::mve::wrap_sub(ch.bias[j], simd::mve::wrap_mul(zx, sum));
+      }
+      for (std::size_t n = 0; n < in::n; ++n)
+        for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
+          const auto ry = layer::window.rows().inside_taps(oy, in::h);
+          const bool y_whole = ry.whole(A.kernel_h);
+          for (std::size_t ox = 0; ox < layer::out_w;) {
+            std::int8_t *o = out + out_map::offset(n, oy, ox, c0);
+            const auto rx = layer::window.cols().inside_taps(ox, in::w);
+            if (!(y_whole && rx.whole(A.kernel_w))) {
+              padded_pixel(ch, wp, x + in::offset(n, 0, 0, c0), count, oy, ox, ry, rx, zx, o);
+              ++ox;
+              continue;
+            }
+            const std::int8_t *xw =
+                x + in::offset(n, oy * A.stride_h - A.pad_top, ox * A.stride_w - A.pad_left, c0);
+            if (ox + 1 < layer::out_w &&
+                layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
+              whole_pixels<2>(ch, wp, xw, count, o);
+              ox += 2;
+            } else {
+              whole_pixels<1>(ch, wp, xw, count, o);
+              ++ox;
+            }
+          }
+        }
+    }
+  }
+
+private:
+  /// P adjacent output pixels whose windows lie inside the input, 4 channels per vector.
+  template <std::size_t P>
+  static void whole_pixels(const chunk &ch, const std::int8_t (&wp)[T][CH], const std::int8_t *xw,
+                           std::size_t count, std::int8_t *o) {
+    for (std::size_t j = 0; j < count; j += 4) {
+      const std::size_t lanes = count - j < 4 ? count - j : 4;
+      const mve_pred16_t live = __arm_vctp32q(static_cast<std::uint32_t>(lanes));
+      int32x4_t acc[P];
+      for (std::size_t p = 0; p < P; ++p)
+        acc[p] = __arm_vldrwq_s32(ch.whole + j);
+#pragma GCC unroll 64
+      for (std::size_t t = 0; t < T; ++t) {
+        const int32x4_t wv = __arm_vldrbq_s32(&wp[t][j]);
+#pragma GCC unroll 2
+        for (std::size_t p = 0; p < P; ++p) {
+          const int32x4_t xv = __arm_vldrbq_z_s32(xw + p * pixel_step + tap_x[t] + j, live);
+          acc[p] = __arm_vaddq_s32(acc[p], __arm_vmulq_s32(xv, wv));
+        }
+      }
+      for (std::size_t p = 0; p < P; ++p)
+        ch.store(acc[p], j, o + p * A.out_channels + j, lanes);
+    }
+  }
+
+  /// One output pixel whose window reaches into the padding: bias + Σ (x − zx)·w over its taps
+  /// inside the input. xn: the image's first pixel at the chunk's first channel.
+  template <class Range>
+  static void padded_pixel(const chunk &ch, const std::int8_t (&wp)[T][CH], const std::int8_t *xn,
+                           std::size_t count, std::size_t oy, std::size_t ox, const Range &ry,
+                           const Range &rx, std::int32_t zx, std::int8_t *o) {
+    for (std::size_t j = 0; j < count; j += 4) {
+      const std::size_t lanes = count - j < 4 ? count - j : 4;
+      const mve_pred16_t live = __arm_vctp32q(static_cast<std::uint32_t>(lanes));
+      int32x4_t acc = __arm_vldrwq_s32(ch.bias + j);
+      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+          const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
+          const std::size_t ix = ox * A.stride_w + kx * A.dilation_w - A.pad_left;
+          const int32x4_t xv =
+              __arm_vsubq_n_s32(__arm_vldrbq_z_s32(xn + (iy * in::w + ix) * in::c + j, live), zx);
+          acc = __arm_vaddq_s32(
+              acc, __arm_vmulq_s32(xv, __arm_vldrbq_s32(&wp[ky * A.kernel_w + kx][j])));
+        }
+      ch.store(acc, j, o + j, lanes);
+    }
+  }
+};
+
+template <class E, shape_type S, std::size_t Units, rounding_mode R>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, dense<S, Units, R>> {
+  using layer = dense<S, Units, R>;
+  static constexpr std::size_t K = layer::depth;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    if (l.weight_zero_point != 0) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *x = inputs[0];
+    const std::int32_t zx = l.input_zero_point;
+    for (std::size_t u0 = 0; u0 < Units; u0 += chunk::chunk) {
+      const std::size_t count = Units - u0 < chunk::chunk ? Units - u0 : chunk::chunk;
+      chunk ch(l.output, l.bias, u0, count);
+      for (std::size_t j = 0; j < count; ++j)
+        ch.whole[j] = simd::mve::wrap_sub(
+            ch.bias[j],
+            simd::mve::wrap_mul(zx, simd::mve::weight_sum<K>(l.weights.data() + (u0 + j) * K)));
+      std::size_t r = 0;
+      for (; r + 2 <= layer::rows; r += 2)
+        rows<2>(l, ch, x, r, u0, count, out);
+      if (r < layer::rows)
+        rows<1>(l, ch, x, r, u0, count, out);
+    }
+  }
+
+private:
+  using chunk = simd::mve::channel_chunk<R>;
+
+  /// Rows [r, r + P) of units [u0, u0 + count), 4 units at a time.
+  template <std::size_t P>
+  static void rows(const layer &l, const chunk &ch, const std::int8_t *x, std::size_t r,
+                   std::size_t u0, std::size_t count, std::int8_t *out) {
+    const std::int8_t *w = l.weights.data() + u0 * K;
+    std::int8_t *o = out + r * Units + u0;
+    const auto tile = [&]<std::size_t C>(std::size_t j) {
+      std::int32_t acc[P][C] = {}, unused[C] = {};
+      simd::mve::dot<K, P, C, K, K>(x + r * K, w + j * K, acc, unused);
+      const int32x4_t whole = __arm_vldrwq_s32(ch.whole + j);
+      for (std::size_t p = 0; p < P; ++p)
+        ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j, o + p * Units + j, C);
+    };
+    simd::mve::over_channels(count, tile);
+  }
+};
+
+} // namespace onnx2hpp
+
+#endif
