@@ -74,25 +74,29 @@ struct random_stage {
 
 int failures = 0, layers_run = 0;
 
-/// Runs `l` under simd (plain and packed) and ref; counts mismatching runs.
+/// Runs `l` under simd (plain, and packed for conv2d and dense) and ref; counts mismatching runs.
 template <class L>
-void compare(const L &l, const std::int8_t *x, const char *what, std::uint64_t seed) {
+void compare(const L &l, const std::array<const std::int8_t *, L::n_inputs> &in, const char *what,
+             std::uint64_t seed) {
   constexpr std::size_t size = L::output_shape::size;
+  constexpr bool packable = simd::packable<L>;
   std::vector<std::int8_t> expected(size);
-  const std::array<const std::int8_t *, 1> in{x};
   kernel<backends::ref, L>::run(l, in, expected.data());
-  const simd::packed<L> p{l, typename simd::packed<L>::view_type{}};
   // Every direct ISA compiled in (arm_mve and arm_dsp on the M55), the plain and the packed layer;
   // elsewhere the native ISA on the plain layer (a packed layer would read its pack).
   auto run_isa = [&]<class I>(I) {
     constexpr bool direct = simd::direct_isa<I>;
     using B = backends::basic_simd<backends::serial_executor, I>;
-    for (int packed = 0; packed < (direct ? 2 : 1); ++packed) {
+    for (int packed = 0; packed < (direct && packable ? 2 : 1); ++packed) {
       std::vector<std::int8_t> got(size + 16, 0x5a);
-      if (packed)
-        execute<B>(p, in, got.data());
-      else
+      if constexpr (packable) {
+        if (packed)
+          execute<B>(simd::packed<L>{l, typename simd::packed<L>::view_type{}}, in, got.data());
+        else
+          execute<B>(l, in, got.data());
+      } else {
         execute<B>(l, in, got.data());
+      }
       std::size_t bad = 0;
       for (std::size_t i = 0; i < size; ++i)
         bad += got[i] != expected[i];
@@ -140,7 +144,7 @@ void conv_mode(const char *what, std::uint64_t seed, zp_options o) {
   l.input_zero_point = o.input_zp == 1000 ? r.uniform(-128, 127) : o.input_zp;
   l.weight_zero_point = o.weight_zp;
   l.output = stage.stage_for<M>();
-  compare(l, x.data(), what, seed);
+  compare(l, {x.data()}, what, seed);
 }
 
 /// A geometry in both rounding modes, with random zero points and the two int8 extremes.
@@ -180,7 +184,7 @@ void dense_mode(std::uint64_t seed, int input_zp) {
     l.bias = bias.data();
   l.input_zero_point = input_zp == 1000 ? r.uniform(-128, 127) : input_zp;
   l.output = stage.stage_for<M>();
-  compare(l, x.data(), "dense", seed);
+  compare(l, {x.data()}, "dense", seed);
 }
 
 template <std::size_t Rows, std::size_t K, std::size_t Units>
@@ -260,6 +264,40 @@ void check_vector_requantize() {
     ++failures;
 }
 #endif
+
+/// add and mul of two shapes (broadcast included), in both rounding modes, with random scales,
+/// zero points (the int8 extremes included), activation ranges and tables.
+template <class SA, class SB>
+void binary_case(const char *what, std::uint64_t seed) {
+  const int before = failures;
+  rng r(seed);
+  const auto a = r.int8s(SA::size), b = r.int8s(SB::size);
+  lut256 table{};
+  for (auto &t : table)
+    t = static_cast<std::int8_t>(r.uniform(-128, 127));
+  for (int variant = 0; variant < 4; ++variant) {
+    const auto scale = [&] {
+      return std::ldexp(1.0f + r.uniform(0, 999) / 1000.0f, r.uniform(-9, -2));
+    };
+    const float sa = scale(), sb = scale(), so = 2.0f * scale();
+    const activation_range act = variant == 1
+                                     ? activation_range{r.uniform(-128, 0), r.uniform(0, 127)}
+                                     : activation_range{-128, 127};
+    const std::int32_t za = variant == 3 ? -128 : r.uniform(-128, 127);
+    const std::int32_t zb = variant == 3 ? 127 : r.uniform(-128, 127);
+    const add_params ap = make_add_params(sa, za, sb, zb, so, r.uniform(-128, 127), act);
+    const mul_params mp =
+        make_mul_params(sa, za, sb, zb, so * float(variant == 0 ? 1 : r.uniform(1, 100)),
+                        r.uniform(-128, 127), act);
+    const lut256 *lut = variant == 2 ? &table : nullptr;
+    const std::array<const std::int8_t *, 2> in{a.data(), b.data()};
+    compare(add<SA, SB, rounding_mode::fixed_point>{ap, lut}, in, what, seed);
+    compare(add<SA, SB, rounding_mode::onnxruntime>{ap, lut}, in, what, seed);
+    compare(mul<SA, SB, rounding_mode::fixed_point>{mp, lut}, in, what, seed);
+    compare(mul<SA, SB, rounding_mode::onnxruntime>{mp, lut}, in, what, seed);
+  }
+  std::printf("%s add, mul %s\n", failures == before ? "ok  " : "FAIL", what);
+}
 
 constexpr conv2d_attrs pw(std::size_t oc) {
   return {.out_channels = oc, .kernel_h = 1, .kernel_w = 1};
@@ -382,6 +420,14 @@ int main() {
   dense_case<4, 64, 33>(43);
   dense_case<1, 3, 4>(44);
   dense_case<2, 640, 3>(45);
+  // Element-wise.
+  binary_case<shape<1, 8, 8, 16>, shape<1, 8, 8, 16>>("residual 8x8x16", 60);
+  binary_case<shape<1, 3, 5, 37>, shape<1, 3, 5, 37>>("37 channels", 61);
+  binary_case<shape<1, 6, 6, 24>, shape<1, 1, 1, 24>>("per-channel (SE)", 62);
+  binary_case<shape<1, 1, 1, 24>, shape<1, 6, 6, 24>>("per-channel, first", 63);
+  binary_case<shape<1, 4, 5, 19>, shape<1>>("scalar", 64);
+  binary_case<shape<1, 4, 5, 1>, shape<1, 4, 5, 19>>("along channels", 65);
+  binary_case<shape<2, 1, 5, 3>, shape<1, 4, 1, 3>>("both broadcast", 66);
 
   if (failures != 0) {
     std::printf("FAIL %d mismatching runs of %d\n", failures, layers_run);

@@ -27,9 +27,12 @@
 
 #include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/backends/ref/dense.hpp"
+#include "onnx2hpp/backends/ref/elementwise.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
+#include "onnx2hpp/backends/simd/elementwise.hpp"
 #include "onnx2hpp/layers/conv2d.hpp"
 #include "onnx2hpp/layers/dense.hpp"
+#include "onnx2hpp/layers/elementwise.hpp"
 
 namespace onnx2hpp {
 
@@ -98,6 +101,35 @@ template <std::size_t N, std::size_t P, std::size_t C, std::size_t XS, std::size
     wsum[c] = s[c];
 }
 
+/// acc[c] += Σ_{i<n} x[i]·w[c·WS + i] and wsum[c] += Σ_{i<n} w[c·WS + i] for a run-time length n,
+/// a tail-predicated loop (the runs of taps inside the input of a window in the padding).
+template <std::size_t C, std::size_t WS>
+[[gnu::always_inline]] inline void dot_run(const std::int8_t *x, const std::int8_t *w,
+                                           std::size_t n, std::int32_t (&acc)[C],
+                                           std::int32_t (&wsum)[C]) {
+  std::int32_t a[C], s[C];
+#pragma GCC unroll 4
+  for (std::size_t c = 0; c < C; ++c) {
+    a[c] = acc[c];
+    s[c] = wsum[c];
+  }
+  for (std::size_t i = 0; i < n; i += 16) {
+    const mve_pred16_t live = __arm_vctp8q(static_cast<std::uint32_t>(n - i));
+    const int8x16_t xv = __arm_vldrbq_z_s8(x + i, live);
+#pragma GCC unroll 4
+    for (std::size_t c = 0; c < C; ++c) {
+      const int8x16_t wv = __arm_vldrbq_z_s8(w + c * WS + i, live);
+      s[c] = __arm_vaddvaq_s8(s[c], wv);
+      a[c] = __arm_vmladavaq_s8(a[c], xv, wv);
+    }
+  }
+#pragma GCC unroll 4
+  for (std::size_t c = 0; c < C; ++c) {
+    acc[c] = a[c];
+    wsum[c] = s[c];
+  }
+}
+
 /// C (1–4) accumulators as the first lanes of a vector (the others 0).
 template <std::size_t C>
 inline int32x4_t vector_of(const std::int32_t (&a)[C]) {
@@ -133,6 +165,28 @@ template <class Tile>
   }
 }
 
+/// Stores the first n (1..4) lanes of q (int8 values) at o, through `lut` when there is one.
+inline void store_lanes(int32x4_t q, std::int8_t *o, std::size_t n, const lut256 *lut) {
+  if (lut != nullptr) {
+    alignas(8) std::int32_t v[4];
+    __arm_vstrwq_s32(v, q);
+    for (std::size_t i = 0; i < n; ++i)
+      o[i] = (*lut)[static_cast<std::size_t>(v[i] + 128)];
+  } else if (n == 4) {
+    __arm_vstrbq_s32(o, q);
+  } else {
+    __arm_vstrbq_p_s32(o, q, __arm_vctp32q(static_cast<std::uint32_t>(n)));
+  }
+}
+
+/// Four int8 values of a row (step 1; `live` lanes, the others 0) or one value repeated (step 0),
+/// minus the zero point, in int32 lanes.
+inline int32x4_t load_offset(const std::int8_t *p, std::size_t step, mve_pred16_t live,
+                             std::int32_t zero_point) {
+  const int32x4_t v = step != 0 ? __arm_vldrbq_z_s32(p, live) : __arm_vdupq_n_s32(*p);
+  return __arm_vsubq_n_s32(v, zero_point);
+}
+
 /// The output stage and biases of up to `chunk` (a multiple of 4) consecutive channels, copied out
 /// of the layer once per chunk in the lanes the vector requantization loads; lanes past `count`
 /// hold harmless constants. bias: the layer's; whole: what the kernel adds to a window's Σ x·w
@@ -144,6 +198,7 @@ struct channel_chunk {
   static_assert(chunk % 4 == 0);
   static constexpr bool fp32 = M == rounding_mode::onnxruntime;
   static constexpr bool vector = !fp32 || arm_mve::vector_fp32;
+  // Zero-initialised: lanes past the chunk's channels are requantized too (and not stored).
   alignas(8) std::int32_t bias[chunk] = {};
   alignas(8) std::int32_t whole[chunk] = {};
   alignas(8) std::int32_t multiplier[fp32 ? 1 : chunk] = {};
@@ -158,16 +213,24 @@ struct channel_chunk {
                 std::size_t count)
       : zero_point(stage.zero_point), act_min(stage.act_min), act_max(stage.act_max),
         lut(stage.lut) {
-    for (std::size_t j = 0; j < count; ++j) {
-      bias[j] = b.empty() ? 0 : b[first + j];
-      whole[j] = bias[j];
-      if constexpr (fp32) {
-        scale[j] = stage.scale[first + j];
-      } else {
-        const quantized_multiplier m = stage.requant[first + j];
-        multiplier[j] = m.multiplier;
-        left[j] = m.shift > 0 ? m.shift : 0;
-        right[j] = m.shift < 0 ? m.shift : 0;
+    // Raw pointers once, not const_data's storage test per value.
+    const std::int32_t *bp = b.empty() ? nullptr : b.data() + first;
+    for (std::size_t j = 0; j < count; ++j)
+      whole[j] = bias[j] = bp != nullptr ? bp[j] : 0;
+    if constexpr (fp32) {
+      const std::size_t step = stage.scale.count == 1 ? 0 : 1;
+      const float *sp = stage.scale.scale + first * step;
+      for (std::size_t j = 0; j < count; ++j)
+        scale[j] = sp[j * step];
+    } else {
+      const std::size_t step = stage.requant.count == 1 ? 0 : 1;
+      const std::int32_t *mp = stage.requant.multiplier.data() + first * step;
+      const std::int32_t *sp = stage.requant.shift.data() + first * step;
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::int32_t shift = sp[j * step];
+        multiplier[j] = mp[j * step];
+        left[j] = shift > 0 ? shift : 0;
+        right[j] = shift < 0 ? shift : 0;
       }
     }
   }
@@ -194,17 +257,7 @@ struct channel_chunk {
 
   /// Requantizes the accumulators of channels j..j+3 and stores the first n (1..4) at o.
   void store(int32x4_t acc, std::size_t j, std::int8_t *o, std::size_t n) const {
-    const int32x4_t q = requantize(acc, j);
-    if (lut != nullptr) {
-      alignas(8) std::int32_t v[4];
-      __arm_vstrwq_s32(v, q);
-      for (std::size_t i = 0; i < n; ++i)
-        o[i] = (*lut)[static_cast<std::size_t>(v[i] + 128)];
-    } else if (n == 4) {
-      __arm_vstrbq_s32(o, q);
-    } else {
-      __arm_vstrbq_p_s32(o, q, __arm_vctp32q(static_cast<std::uint32_t>(n)));
-    }
+    store_lanes(requantize(acc, j), o, n, lut);
   }
 };
 
@@ -313,8 +366,8 @@ private:
     });
   }
 
-  /// One output pixel whose window reaches into the padding: its taps inside the input, one
-  /// tap's channels at a time, with their weight sums.
+  /// One output pixel whose window reaches into the padding: the runs of its taps inside the
+  /// input (a kernel row's with row segments, else one tap's channels), with their weight sums.
   template <class Range>
   static void padded_pixel(const layer &l, const chunk &ch, const channels &cs,
                            const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
@@ -322,19 +375,35 @@ private:
     const auto rx = layer::window.cols().inside_taps(ox, in::w);
     const std::int8_t *w = l.weights.data() + cs.first * per_oc;
     simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
-      std::int32_t acc[1][C] = {}, wsum[C] = {};
-      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
-        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
-          const std::int8_t *xs =
-              x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
-                             ox * A.stride_w + kx * A.dilation_w - A.pad_left, cs.g * icg);
-          simd::mve::dot<icg, 1, C, 0, per_oc, true>(
-              xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg, acc, wsum);
+      std::int32_t acc[C] = {}, wsum[C] = {};
+      for (std::size_t ky = ry.first; ky < ry.last; ++ky) {
+        const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
+        const std::int8_t *wr = w + j * per_oc + ky * A.kernel_w * icg;
+        if constexpr (row_segments) {
+          const std::size_t ix = ox * A.stride_w + rx.first - A.pad_left;
+          simd::mve::dot_run<C, per_oc>(x + in::offset(n, iy, ix, 0), wr + rx.first * icg,
+                                        (rx.last - rx.first) * icg, acc, wsum);
+        } else {
+          for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+            const std::size_t ix = ox * A.stride_w + kx * A.dilation_w - A.pad_left;
+            std::int32_t a1[1][C], s1[C];
+            for (std::size_t c = 0; c < C; ++c) {
+              a1[0][c] = acc[c];
+              s1[c] = wsum[c];
+            }
+            simd::mve::dot<icg, 1, C, 0, per_oc, true>(x + in::offset(n, iy, ix, cs.g * icg),
+                                                       wr + kx * icg, a1, s1);
+            for (std::size_t c = 0; c < C; ++c) {
+              acc[c] = a1[0][c];
+              wsum[c] = s1[c];
+            }
+          }
         }
+      }
       // bias + Σ x·w − zx·Σw over the taps inside.
       const int32x4_t sums = __arm_vmulq_n_s32(simd::mve::vector_of<C>(wsum), zx);
       const int32x4_t v = __arm_vsubq_s32(
-          __arm_vaddq_s32(simd::mve::vector_of<C>(acc[0]), __arm_vldrwq_s32(ch.bias + j)), sums);
+          __arm_vaddq_s32(simd::mve::vector_of<C>(acc), __arm_vldrwq_s32(ch.bias + j)), sums);
       ch.store(v, j, o + j, C);
     });
   }
@@ -503,6 +572,121 @@ private:
         ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j, o + p * Units + j, C);
     };
     simd::mve::over_channels(count, tile);
+  }
+};
+
+/// add and mul, 4 outputs per vector along each row of the broadcast output (simd/elementwise.hpp's
+/// walk: an input either runs along the row or repeats one value), each step of ref's arithmetic
+/// in int32 lanes: fixed point with arm_mve::scale_fixed, fp32 with MVE's float lanes (integer-only
+/// MVE runs the fp32 modes on ref). Zero points beyond ±2^30 run on ref.
+namespace simd::mve {
+/// Whether q − zero_point stays within ±limit for every int8 q of both inputs.
+inline bool elementwise_zero_points(std::int32_t a, std::int32_t b, std::int32_t limit) {
+  limit -= 128;
+  return a >= -limit && a <= limit && b >= -limit && b <= limit;
+}
+/// Runs body(out_offset, a, a_step, b, b_step, live, n) over every 4 outputs of the broadcast.
+template <shape_type SA, shape_type SB, class Body>
+[[gnu::always_inline]] inline void for_each_quad(Body &&body) {
+  simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
+                                                   std::size_t ib, std::size_t sb,
+                                                   std::size_t len) {
+    for (std::size_t i = 0; i < len; i += 4) {
+      const std::size_t n = len - i < 4 ? len - i : 4;
+      body(o + i, ia + i * sa, sa, ib + i * sb, sb, __arm_vctp32q(static_cast<std::uint32_t>(n)),
+           n);
+    }
+  });
+}
+} // namespace simd::mve
+
+template <class E, shape_type SA, shape_type SB, rounding_mode R>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, add<SA, SB, R>> {
+  using layer = add<SA, SB, R>;
+  using mve = simd::isa::arm_mve;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
+                  std::int8_t *out) {
+    const add_params &p = l.params;
+    if (!simd::mve::elementwise_zero_points(p.a_zero_point, p.b_zero_point, 1 << 30) ||
+        p.left_shift < 0 || (R == rounding_mode::onnxruntime && !mve::vector_fp32)) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *a = inputs[0], *b = inputs[1];
+    if constexpr (R == rounding_mode::onnxruntime) {
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
+      simd::mve::for_each_quad<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
+                                           std::size_t ib, std::size_t sb, mve_pred16_t live,
+                                           std::size_t n) {
+        const float32x4_t fa =
+            __arm_vcvtq_f32_s32(simd::mve::load_offset(a + ia, sa, live, p.a_zero_point));
+        const float32x4_t fb =
+            __arm_vcvtq_f32_s32(simd::mve::load_offset(b + ib, sb, live, p.b_zero_point));
+        const float32x4_t v =
+            __arm_vaddq_f32(__arm_vmulq_n_f32(fa, p.a_ratio), __arm_vmulq_n_f32(fb, p.b_ratio));
+        simd::mve::store_lanes(mve::round_fp32(v, p.output_zero_point, p.act_min, p.act_max),
+                               out + o, n, l.lut);
+      });
+#endif
+    } else {
+      // (q − zp) · 2^left saturates identically for every left >= 31.
+      const std::int32_t left = p.left_shift > 31 ? 31 : p.left_shift;
+      const mve::fixed_lanes ma = mve::splat(p.a_multiplier), mb = mve::splat(p.b_multiplier),
+                             mo = mve::splat(p.output_multiplier);
+      simd::mve::for_each_quad<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
+                                           std::size_t ib, std::size_t sb, mve_pred16_t live,
+                                           std::size_t n) {
+        const int32x4_t va =
+            __arm_vqshlq_r_s32(simd::mve::load_offset(a + ia, sa, live, p.a_zero_point), left);
+        const int32x4_t vb =
+            __arm_vqshlq_r_s32(simd::mve::load_offset(b + ib, sb, live, p.b_zero_point), left);
+        const int32x4_t sum = __arm_vaddq_s32(mve::scale_fixed(va, ma), mve::scale_fixed(vb, mb));
+        simd::mve::store_lanes(
+            mve::requantize_fixed(sum, mo, p.output_zero_point, p.act_min, p.act_max), out + o, n,
+            l.lut);
+      });
+    }
+  }
+};
+
+template <class E, shape_type SA, shape_type SB, rounding_mode R>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, mul<SA, SB, R>> {
+  using layer = mul<SA, SB, R>;
+  using mve = simd::isa::arm_mve;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
+                  std::int8_t *out) {
+    const mul_params &p = l.params;
+    if (!simd::mve::elementwise_zero_points(p.a_zero_point, p.b_zero_point, 1 << 15) ||
+        p.left_shift < 0 || (R == rounding_mode::onnxruntime && !mve::vector_fp32)) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+      return;
+    }
+    const std::int8_t *a = inputs[0], *b = inputs[1];
+    const std::int32_t left = p.left_shift > 31 ? 31 : p.left_shift;
+    const mve::fixed_lanes mo = mve::splat(p.output_multiplier);
+    simd::mve::for_each_quad<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
+                                         std::size_t ib, std::size_t sb, mve_pred16_t live,
+                                         std::size_t n) {
+      // |q − zp| <= 2^15 (checked above): the product fits int32, as ref's int64 product.
+      const int32x4_t acc =
+          __arm_vmulq_s32(simd::mve::load_offset(a + ia, sa, live, p.a_zero_point),
+                          simd::mve::load_offset(b + ib, sb, live, p.b_zero_point));
+      int32x4_t q;
+      if constexpr (R == rounding_mode::onnxruntime) {
+#if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
+        q = mve::requantize_fp32(acc, __arm_vdupq_n_f32(p.scale), p.output_zero_point, p.act_min,
+                                 p.act_max);
+#else
+        q = acc; // not reached: the fp32 mode runs on ref without floating-point MVE
+#endif
+      } else {
+        q = mve::requantize_fixed(__arm_vqshlq_r_s32(acc, left), mo, p.output_zero_point, p.act_min,
+                                  p.act_max);
+      }
+      simd::mve::store_lanes(q, out + o, n, l.lut);
+    });
   }
 };
 

@@ -18,8 +18,6 @@
 
 namespace onnx2hpp {
 
-#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
-
 namespace simd::detail {
 
 /// Calls row(out_offset, a_offset, a_step, b_offset, b_step, length) for every row of the
@@ -63,6 +61,12 @@ void for_each_broadcast_row(Row &&row) {
     }
   }
 }
+
+} // namespace simd::detail
+
+#if defined(ONNX2HPP_SIMD_HAS_XSIMD) // vector kernels only (select.hpp)
+
+namespace simd::detail {
 
 template <class I>
 typename I::batch load_lanes(const std::int8_t *p, std::size_t step, std::size_t n) {

@@ -33,6 +33,8 @@
 
 #include <cstdint>
 
+#include "onnx2hpp/core/fixed_point.hpp"
+
 namespace onnx2hpp::simd::isa {
 
 struct arm_mve : arm_dsp {
@@ -50,29 +52,48 @@ struct arm_mve : arm_dsp {
     int32x4_t multiplier, left, right;
   };
 
-  /// requantize(acc, m, zero_point, act_min, act_max) of core/fixed_point.hpp in 4 lanes, before
-  /// the int8 store (the result lies in [act_min, act_max]).
-  static int32x4_t requantize_fixed(int32x4_t acc, const fixed_lanes &m, std::int32_t zero_point,
-                                    std::int32_t act_min, std::int32_t act_max) {
-    const int32x4_t shifted = __arm_vqshlq_s32(acc, m.left);
+  /// The same constants in every lane.
+  static fixed_lanes splat(quantized_multiplier m) {
+    return {__arm_vdupq_n_s32(m.multiplier), __arm_vdupq_n_s32(m.shift > 0 ? m.shift : 0),
+            __arm_vdupq_n_s32(m.shift < 0 ? m.shift : 0)};
+  }
+
+  /// multiply_by_quantized_multiplier(x, m) of core/fixed_point.hpp in 4 lanes.
+  static int32x4_t scale_fixed(int32x4_t x, const fixed_lanes &m) {
+    const int32x4_t shifted = __arm_vqshlq_s32(x, m.left);
     const int32x4_t high = __arm_vqrdmulhq_s32(shifted, m.multiplier);
     // −1 for negative values under a nonzero right shift (right's sign bit), so that VRSHL's
     // round-half-up becomes round-half-away-from-zero.
     const int32x4_t fixup = __arm_vshrq_n_s32(__arm_vandq_s32(high, m.right), 31);
-    const int32x4_t r = __arm_vrshlq_s32(__arm_vqaddq_s32(high, fixup), m.right);
+    return __arm_vrshlq_s32(__arm_vqaddq_s32(high, fixup), m.right);
+  }
+
+  /// The zero point added (saturating) and the activation range applied, as requantize does.
+  static int32x4_t finish(int32x4_t r, std::int32_t zero_point, std::int32_t act_min,
+                          std::int32_t act_max) {
     const int32x4_t v = __arm_vqaddq_n_s32(r, zero_point);
     return __arm_vminq_s32(__arm_vmaxq_s32(v, __arm_vdupq_n_s32(act_min)),
                            __arm_vdupq_n_s32(act_max));
+  }
+
+  /// requantize(acc, m, zero_point, act_min, act_max) of core/fixed_point.hpp in 4 lanes, before
+  /// the int8 store (the result lies in [act_min, act_max]).
+  static int32x4_t requantize_fixed(int32x4_t acc, const fixed_lanes &m, std::int32_t zero_point,
+                                    std::int32_t act_min, std::int32_t act_max) {
+    return finish(scale_fixed(acc, m), zero_point, act_min, act_max);
   }
 
 #if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
   /// requantize_float(acc, scale, zero_point, act_min, act_max) in 4 lanes.
   static int32x4_t requantize_fp32(int32x4_t acc, float32x4_t scale, std::int32_t zero_point,
                                    std::int32_t act_min, std::int32_t act_max) {
-    const float32x4_t v = __arm_vmulq_f32(__arm_vcvtq_f32_s32(acc), scale);
-    const int32x4_t r = __arm_vqaddq_n_s32(__arm_vcvtnq_s32_f32(v), zero_point);
-    return __arm_vminq_s32(__arm_vmaxq_s32(r, __arm_vdupq_n_s32(act_min)),
-                           __arm_vdupq_n_s32(act_max));
+    return round_fp32(__arm_vmulq_f32(__arm_vcvtq_f32_s32(acc), scale), zero_point, act_min,
+                      act_max);
+  }
+  /// requantize_fp32(v, zero_point, act_min, act_max) in 4 lanes (v finite).
+  static int32x4_t round_fp32(float32x4_t v, std::int32_t zero_point, std::int32_t act_min,
+                              std::int32_t act_max) {
+    return finish(__arm_vcvtnq_s32_f32(v), zero_point, act_min, act_max);
   }
 #endif
 };
