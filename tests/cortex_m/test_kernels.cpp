@@ -339,6 +339,7 @@ int main() {
   conv<1, 9, 7, 16, k3(24, 2)>("3x3/2", 13);
   conv<1, 10, 11, 12, k3(5, 2)>("3x3/2", 14);
   conv<2, 5, 5, 4, k3(5, 1, 0)>("3x3/1 pad 0", 15);
+  conv<1, 4, 5, 120, k3(6)>("3x3/1, 1080-byte windows", 16); // wider than the gather buffer
   // Stems: 1–3 channels.
   conv<1, 8, 8, 3, k3(32, 2)>("stem", 20);
   conv<1, 9, 9, 2, k3(5, 1)>("stem", 21);

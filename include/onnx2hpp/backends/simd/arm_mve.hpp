@@ -24,6 +24,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/backends/ref/dense.hpp"
@@ -320,14 +321,35 @@ private:
   };
   static constexpr std::size_t pixel_step = A.stride_w * in::c;
 
+  /// Windows gathered into a contiguous buffer on the stack (one pixel's im2col row, taps in the
+  /// padding filled with the input zero point), read by one dot over per_oc bytes: windows in the
+  /// padding, and all windows when the segments are shorter than a vector (stems with few
+  /// channels). At most 1 KB per window; zx must be an int8 value (the generator's always are).
+  static constexpr bool gather_fits = per_oc <= 1024;
+  static constexpr bool gather_whole = gather_fits && seg_len < 16;
+
   static void run_rows(const layer &l, const chunk &ch, const channels &cs, const std::int8_t *x,
                        std::size_t n, std::int32_t zx, std::int8_t *out) {
+    const bool zx8 = zx >= -128 && zx <= 127;
     for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
       const auto ry = layer::window.rows().inside_taps(oy, in::h);
       const bool y_whole = ry.whole(A.kernel_h);
       for (std::size_t ox = 0; ox < layer::out_w;) {
         std::int8_t *o = out + out_map::offset(n, oy, ox, cs.first);
         const bool whole = y_whole && layer::window.cols().inside_taps(ox, in::w).whole(A.kernel_w);
+        if constexpr (gather_fits) {
+          if (zx8 && (gather_whole || !whole)) {
+            const bool pair = ox + 1 < layer::out_w;
+            if (pair) {
+              gathered_pixels<2>(l, ch, cs, x, n, oy, ox, static_cast<std::int8_t>(zx), o);
+              ox += 2;
+            } else {
+              gathered_pixels<1>(l, ch, cs, x, n, oy, ox, static_cast<std::int8_t>(zx), o);
+              ++ox;
+            }
+            continue;
+          }
+        }
         if (!whole) {
           padded_pixel(l, ch, cs, x, n, oy, ox, ry, zx, o);
           ++ox;
@@ -345,6 +367,55 @@ private:
         }
       }
     }
+  }
+
+  /// The window of output pixel (oy, ox) in the taps' order (the weights'), zx in the padding.
+  static void gather(const std::int8_t *x, std::size_t n, std::size_t g, std::size_t oy,
+                     std::size_t ox, std::int8_t zx, std::int8_t *buf) {
+    const auto ry = layer::window.rows().inside_taps(oy, in::h);
+    const auto rx = layer::window.cols().inside_taps(ox, in::w);
+    const bool x_whole = rx.whole(A.kernel_w);
+    for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
+      std::int8_t *row = buf + ky * A.kernel_w * icg;
+      if (ky < ry.first || ky >= ry.last) {
+        std::memset(row, zx, A.kernel_w * icg);
+        continue;
+      }
+      const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
+      if (row_segments && x_whole) {
+        std::memcpy(row, x + in::offset(n, iy, ox * A.stride_w - A.pad_left, 0), seg_len);
+        continue;
+      }
+      for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
+        if (kx < rx.first || kx >= rx.last)
+          std::memset(row + kx * icg, zx, icg);
+        else
+          std::memcpy(
+              row + kx * icg,
+              x + in::offset(n, iy, ox * A.stride_w + kx * A.dilation_w - A.pad_left, g * icg),
+              icg);
+      }
+    }
+  }
+
+  /// P adjacent output pixels (any windows) through gathered windows: bias − zx·Σw + Σ x'·w over
+  /// the whole window, x' = zx in the padding, is ref's bias + Σ (x − zx)·w over the taps inside.
+  template <std::size_t P>
+  static void gathered_pixels(const layer &l, const chunk &ch, const channels &cs,
+                              const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
+                              std::int8_t zx, std::int8_t *o) {
+    alignas(8) std::int8_t buf[P][per_oc];
+    for (std::size_t p = 0; p < P; ++p)
+      gather(x, n, cs.g, oy, ox + p, zx, buf[p]);
+    const std::int8_t *w = l.weights.data() + cs.first * per_oc;
+    simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
+      std::int32_t acc[P][C] = {}, unused[C] = {};
+      simd::mve::dot<per_oc, P, C, per_oc, per_oc>(buf[0], w + j * per_oc, acc, unused);
+      const int32x4_t whole = __arm_vldrwq_s32(ch.whole + j);
+      for (std::size_t p = 0; p < P; ++p)
+        ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j,
+                 o + p * A.out_channels + j, C);
+    });
   }
 
   /// P adjacent output pixels whose windows lie inside the input; xb: the first one's first tap
