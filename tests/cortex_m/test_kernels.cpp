@@ -299,6 +299,33 @@ void binary_case(const char *what, std::uint64_t seed) {
   std::printf("%s add, mul %s\n", failures == before ? "ok  " : "FAIL", what);
 }
 
+/// max, average (both count modes, both rounding modes) and global average pooling.
+template <class S, pool2d_attrs A>
+void pool_case(const char *what, std::uint64_t seed) {
+  const int before = failures;
+  rng r(seed);
+  const auto x = r.int8s(S::size);
+  for (int variant = 0; variant < 3; ++variant) {
+    const std::int32_t lo = variant == 1 ? r.uniform(-128, 0) : -128;
+    const std::int32_t hi = variant == 1 ? r.uniform(0, 127) : 127;
+    const std::int32_t zi = variant == 2 ? -128 : r.uniform(-128, 127);
+    const std::int32_t zo = r.uniform(-128, 127);
+    const float si = std::ldexp(1.0f + r.uniform(0, 999) / 1000.0f, r.uniform(-8, -3));
+    const float so = std::ldexp(1.0f + r.uniform(0, 999) / 1000.0f, r.uniform(-8, -3));
+    const quantized_multiplier m = quantize_multiplier(double(si) / double(so));
+    compare(max_pool2d<S, A>{lo, hi}, {x.data()}, what, seed);
+    compare(avg_pool2d<S, A, false, rounding_mode::fixed_point>{zi, zo, m, lo, hi, si, so},
+            {x.data()}, what, seed);
+    compare(avg_pool2d<S, A, true, rounding_mode::onnxruntime>{zi, zo, m, lo, hi, si, so},
+            {x.data()}, what, seed);
+    compare(global_avg_pool<S, rounding_mode::fixed_point>{zi, zo, m, lo, hi, si, so}, {x.data()},
+            what, seed);
+    compare(global_avg_pool<S, rounding_mode::onnxruntime>{zi, zo, m, lo, hi, si, so}, {x.data()},
+            what, seed);
+  }
+  std::printf("%s pools %s\n", failures == before ? "ok  " : "FAIL", what);
+}
+
 constexpr conv2d_attrs pw(std::size_t oc) {
   return {.out_channels = oc, .kernel_h = 1, .kernel_w = 1};
 }
@@ -421,6 +448,22 @@ int main() {
   dense_case<4, 64, 33>(43);
   dense_case<1, 3, 4>(44);
   dense_case<2, 640, 3>(45);
+  // Pools.
+  pool_case<shape<1, 8, 8, 16>,
+            pool2d_attrs{.kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2}>("2x2/2", 70);
+  pool_case<shape<1, 7, 9, 21>, pool2d_attrs{.kernel_h = 3,
+                                             .kernel_w = 3,
+                                             .stride_h = 2,
+                                             .stride_w = 2,
+                                             .pad_top = 1,
+                                             .pad_left = 1,
+                                             .pad_bottom = 1,
+                                             .pad_right = 1}>("3x3/2 padded, 21 channels", 71);
+  pool_case<shape<2, 25, 5, 12>,
+            pool2d_attrs{.kernel_h = 25, .kernel_w = 5, .stride_h = 25, .stride_w = 5}>(
+      "25x5 (whole input)", 72);
+  pool_case<shape<1, 13, 12, 5>, pool2d_attrs{.kernel_h = 13, .kernel_w = 12}>(
+      "13x12, 156 taps (int32 sums)", 73);
   // Element-wise.
   binary_case<shape<1, 8, 8, 16>, shape<1, 8, 8, 16>>("residual 8x8x16", 60);
   binary_case<shape<1, 3, 5, 37>, shape<1, 3, 5, 37>>("37 channels", 61);

@@ -14,7 +14,8 @@
 // Each 4 channels are requantized together (arm_mve::requantize_fixed / requantize_fp32) on the
 // stage's constants copied per chunk of 8 channels (channel_chunk), bit-exact with ref in both
 // rounding modes; the sums are ref's int32 sums modulo 2^32. Layers these kernels do not cover run
-// on ref: nonzero weight zero point, depthwise with a channel multiplier or more than 64 taps.
+// on ref: nonzero weight zero point, depthwise with a channel multiplier, more than 64 taps or an
+// input zero point outside int8.
 #pragma once
 
 #include "onnx2hpp/backends/simd/isa/select.hpp"
@@ -29,11 +30,13 @@
 #include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/backends/ref/dense.hpp"
 #include "onnx2hpp/backends/ref/elementwise.hpp"
+#include "onnx2hpp/backends/ref/pooling.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/elementwise.hpp"
 #include "onnx2hpp/layers/conv2d.hpp"
 #include "onnx2hpp/layers/dense.hpp"
 #include "onnx2hpp/layers/elementwise.hpp"
+#include "onnx2hpp/layers/pooling.hpp"
 
 namespace onnx2hpp {
 
@@ -503,7 +506,9 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    if (!covered || l.weight_zero_point != 0) {
+    // Padding taps read the zero point as an int8 value.
+    if (!covered || l.weight_zero_point != 0 || l.input_zero_point < -128 ||
+        l.input_zero_point > 127) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
@@ -514,6 +519,8 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
       const std::size_t count = in::c - c0 < CH ? in::c - c0 : CH;
       chunk ch(l.output, l.bias, c0, count);
       alignas(8) std::int8_t wp[T][CH] = {};
+      alignas(8) std::int8_t zrow[CH];
+      std::memset(zrow, static_cast<std::int8_t>(zx), CH);
       for (std::size_t j = 0; j < count; ++j) {
         std::int32_t sum = 0;
         for (std::size_t t = 0; t < T; ++t) {
@@ -530,7 +537,7 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
             std::int8_t *o = out + out_map::offset(n, oy, ox, c0);
             const auto rx = layer::window.cols().inside_taps(ox, in::w);
             if (!(y_whole && rx.whole(A.kernel_w))) {
-              padded_pixel(ch, wp, x + in::offset(n, 0, 0, c0), count, oy, ox, ry, rx, zx, o);
+              padded_pixel(ch, wp, x + in::offset(n, 0, 0, c0), count, oy, ox, ry, rx, zrow, o);
               ++ox;
               continue;
             }
@@ -575,24 +582,29 @@ private:
   }
 
   /// One output pixel whose window reaches into the padding: bias + Σ (x − zx)·w over its taps
-  /// inside the input. xn: the image's first pixel at the chunk's first channel.
+  /// inside the input, as bias − zx·Σw + Σ x'·w over every tap, x' = zx in the padding (read from
+  /// zrow, CH copies of zx). xn: the image's first pixel at the chunk's first channel.
   template <class Range>
   static void padded_pixel(const chunk &ch, const std::int8_t (&wp)[T][CH], const std::int8_t *xn,
                            std::size_t count, std::size_t oy, std::size_t ox, const Range &ry,
-                           const Range &rx, std::int32_t zx, std::int8_t *o) {
+                           const Range &rx, const std::int8_t *zrow, std::int8_t *o) {
+    const std::int8_t *tp[T];
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t ky = t / A.kernel_w, kx = t % A.kernel_w;
+      const bool inside = ky >= ry.first && ky < ry.last && kx >= rx.first && kx < rx.last;
+      tp[t] = inside ? xn + ((oy * A.stride_h + ky * A.dilation_h - A.pad_top) * in::w +
+                             ox * A.stride_w + kx * A.dilation_w - A.pad_left) *
+                                in::c
+                     : zrow;
+    }
     for (std::size_t j = 0; j < count; j += 4) {
       const std::size_t lanes = count - j < 4 ? count - j : 4;
       const mve_pred16_t live = __arm_vctp32q(static_cast<std::uint32_t>(lanes));
-      int32x4_t acc = __arm_vldrwq_s32(ch.bias + j);
-      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
-        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
-          const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
-          const std::size_t ix = ox * A.stride_w + kx * A.dilation_w - A.pad_left;
-          const int32x4_t xv =
-              __arm_vsubq_n_s32(__arm_vldrbq_z_s32(xn + (iy * in::w + ix) * in::c + j, live), zx);
-          acc = __arm_vaddq_s32(
-              acc, __arm_vmulq_s32(xv, __arm_vldrbq_s32(&wp[ky * A.kernel_w + kx][j])));
-        }
+      int32x4_t acc = __arm_vldrwq_s32(ch.whole + j);
+#pragma GCC unroll 64
+      for (std::size_t t = 0; t < T; ++t)
+        acc = __arm_vaddq_s32(
+            acc, __arm_vmulq_s32(__arm_vldrbq_z_s32(tp[t] + j, live), __arm_vldrbq_s32(&wp[t][j])));
       ch.store(acc, j, o + j, lanes);
     }
   }
@@ -758,6 +770,129 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, mul<SA, SB, R>> {
       }
       simd::mve::store_lanes(q, out + o, n, l.lut);
     });
+  }
+};
+
+/// Pools, vectorised over channels: max pooling 16 channels per VMAX.S8 over the taps inside the
+/// input; average pooling sums 8 channels per int16 vector (windows of at most 128 taps: |Σ| <=
+/// 128·255 < 2^15; 4 per int32 vector beyond), each average then requantized as ref does
+/// (detail::average_output).
+template <class E, shape_type S, pool2d_attrs A>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, max_pool2d<S, A>> {
+  using layer = max_pool2d<S, A>;
+  using in = typename layer::in;
+  using out_map = nhwc<typename layer::output_shape>;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    // The ref kernel clamps to [act_min, act_max], then saturates to int8.
+    const std::int32_t lo = l.act_min < -128 ? -128 : (l.act_min > 127 ? 127 : l.act_min);
+    const std::int32_t hi = l.act_max < lo ? lo : (l.act_max > 127 ? 127 : l.act_max);
+    const int8x16_t vlo = __arm_vdupq_n_s8(static_cast<std::int8_t>(lo));
+    const int8x16_t vhi = __arm_vdupq_n_s8(static_cast<std::int8_t>(hi));
+    for (std::size_t n = 0; n < in::n; ++n)
+      for (std::size_t oy = 0; oy < layer::out_h; ++oy)
+        for (std::size_t ox = 0; ox < layer::out_w; ++ox)
+          for (std::size_t c = 0; c < in::c; c += 16) {
+            const mve_pred16_t live = __arm_vctp8q(static_cast<std::uint32_t>(in::c - c));
+            int8x16_t best = __arm_vdupq_n_s8(-128);
+            for_each_tap_inside(layer::window, in::h, in::w, oy, ox,
+                                [&](std::size_t, std::size_t, std::size_t iy, std::size_t ix) {
+                                  best = __arm_vmaxq_s8(
+                                      best, __arm_vldrbq_z_s8(x + in::offset(n, iy, ix, c), live));
+                                });
+            best = __arm_vminq_s8(__arm_vmaxq_s8(best, vlo), vhi);
+            __arm_vstrbq_p_s8(out + out_map::offset(n, oy, ox, c), best, live);
+          }
+  }
+};
+
+namespace simd::mve {
+/// Σ over `count` input pixels (the pointers px(k) to their channel c) of channels c..c+L−1,
+/// into sums[0..L): int16 lanes (L = 8) when Narrow, else int32 lanes (L = 4).
+template <bool Narrow, class Pixel>
+[[gnu::always_inline]] inline void channel_sums(std::size_t count, std::size_t channels_left,
+                                                Pixel &&px, std::int32_t *sums) {
+  if constexpr (Narrow) {
+    const mve_pred16_t live = __arm_vctp16q(static_cast<std::uint32_t>(channels_left));
+    int16x8_t acc = __arm_vdupq_n_s16(0);
+    for (std::size_t k = 0; k < count; ++k)
+      acc = __arm_vaddq_s16(acc, __arm_vldrbq_z_s16(px(k), live));
+    alignas(8) std::int16_t v[8];
+    __arm_vstrhq_s16(v, acc);
+    for (std::size_t i = 0; i < 8; ++i)
+      sums[i] = v[i];
+  } else {
+    const mve_pred16_t live = __arm_vctp32q(static_cast<std::uint32_t>(channels_left));
+    int32x4_t acc = __arm_vdupq_n_s32(0);
+    for (std::size_t k = 0; k < count; ++k)
+      acc = __arm_vaddq_s32(acc, __arm_vldrbq_z_s32(px(k), live));
+    __arm_vstrwq_s32(sums, acc);
+  }
+}
+} // namespace simd::mve
+
+template <class E, shape_type S, pool2d_attrs A, bool CountIncludePad, rounding_mode R>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, avg_pool2d<S, A, CountIncludePad, R>> {
+  using layer = avg_pool2d<S, A, CountIncludePad, R>;
+  using in = typename layer::in;
+  using out_map = nhwc<typename layer::output_shape>;
+  static constexpr bool narrow = A.kernel_h * A.kernel_w <= 128;
+  static constexpr std::size_t L = narrow ? 8 : 4;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    for (std::size_t n = 0; n < in::n; ++n)
+      for (std::size_t oy = 0; oy < layer::out_h; ++oy)
+        for (std::size_t ox = 0; ox < layer::out_w; ++ox) {
+          const std::int64_t count = detail::average_count<layer>(oy, ox);
+          // The input offsets of the taps inside (at most kernel_h · kernel_w).
+          std::uint32_t taps[A.kernel_h * A.kernel_w];
+          std::size_t inside = 0;
+          for_each_tap_inside(layer::window, in::h, in::w, oy, ox,
+                              [&](std::size_t, std::size_t, std::size_t iy, std::size_t ix) {
+                                taps[inside++] =
+                                    static_cast<std::uint32_t>(in::offset(n, iy, ix, 0));
+                              });
+          const std::int64_t offset = static_cast<std::int64_t>(inside) * l.input_zero_point;
+          for (std::size_t c = 0; c < in::c; c += L) {
+            alignas(8) std::int32_t sums[L];
+            simd::mve::channel_sums<narrow>(
+                inside, in::c - c, [&](std::size_t k) { return x + taps[k] + c; }, sums);
+            const std::size_t m = in::c - c < L ? in::c - c : L;
+            for (std::size_t i = 0; i < m; ++i)
+              out[out_map::offset(n, oy, ox, c + i)] =
+                  detail::average_output(l, sums[i] - offset, count);
+          }
+        }
+  }
+};
+
+template <class E, shape_type S, rounding_mode R>
+struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, global_avg_pool<S, R>> {
+  using layer = global_avg_pool<S, R>;
+  using in = typename layer::in;
+  static constexpr std::size_t pixels = in::h * in::w;
+  static constexpr bool narrow = pixels <= 128;
+  static constexpr std::size_t L = narrow ? 8 : 4;
+
+  static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
+                  std::int8_t *out) {
+    const std::int8_t *x = inputs[0];
+    const std::int64_t offset = static_cast<std::int64_t>(pixels) * l.input_zero_point;
+    for (std::size_t n = 0; n < in::n; ++n)
+      for (std::size_t c = 0; c < in::c; c += L) {
+        alignas(8) std::int32_t sums[L];
+        const std::int8_t *xc = x + n * pixels * in::c + c;
+        simd::mve::channel_sums<narrow>(
+            pixels, in::c - c, [&](std::size_t k) { return xc + k * in::c; }, sums);
+        const std::size_t m = in::c - c < L ? in::c - c : L;
+        for (std::size_t i = 0; i < m; ++i)
+          out[n * in::c + c + i] =
+              detail::average_output(l, sums[i] - offset, static_cast<std::int64_t>(pixels));
+      }
   }
 };
 
