@@ -1,12 +1,14 @@
 // Kernels of isa::arm_mve (Cortex-M55/M85 with Helium, isa/arm_mve.hpp) on the layers as the
 // generator emits them (weights OHWI / [units][K], no pack), the MVE counterparts of arm_dsp.hpp:
-//  * conv2d, not depthwise: tiles of 1 or 2 output pixels × 4 output channels. A window is read as
-//    the contiguous segments arm_dsp.hpp reads (a whole kernel row with one group and no horizontal
-//    dilation, else one tap's channels), 16 bytes per VMLADAVA.S8 and a predicated last step, so
-//    any segment length runs (the 1-channel stems included). The products are Σ x·w, the input
-//    zero point is taken out of the loop: a window inside the input adds bias − zx·Σw, its
-//    channel's constant; a window reaching into the padding adds bias − zx·Σ(w of its taps
-//    inside), the weight sums taken by VADDVA.S8 on the way.
+//  * conv2d, not depthwise: tiles of 1 or 2 output pixels × 4 output channels, 16 bytes per
+//    VMLADAVA.S8 and a predicated last step. A window inside the input is read as the contiguous
+//    segments arm_dsp.hpp reads (a whole kernel row with one group and no horizontal dilation,
+//    else one tap's channels), or, when that takes fewer steps and it spans at most 256 bytes (a
+//    stem with few channels), 16 bytes at a time by gather loads at compile-time offsets. The
+//    products are Σ x·w; the input zero point is taken out of the loop: bias − zx·Σw, a
+//    per-channel constant, is added. A window reaching into the padding is copied to the stack
+//    with zx in its padding taps and read by the same dot (or, beyond 1 KB, run by run, adding
+//    bias − zx·Σ(w of its taps inside), the weight sums taken by VADDVA.S8 on the way).
 //  * depthwise (one output channel per input channel): 4 channels per int32 vector, per tap a
 //    widening load of the inputs and of the weights (repacked tap-major per chunk of channels on
 //    the stack) and a multiply-add; 2 adjacent pixels share each weight load.
@@ -14,8 +16,8 @@
 // Each 4 channels are requantized together (arm_mve::requantize_fixed / requantize_fp32) on the
 // stage's constants copied per chunk of 8 channels (channel_chunk), bit-exact with ref in both
 // rounding modes; the sums are ref's int32 sums modulo 2^32. Layers these kernels do not cover run
-// on ref: nonzero weight zero point, depthwise with a channel multiplier, more than 64 taps or an
-// input zero point outside int8.
+// on ref: nonzero weight zero point, depthwise with a channel multiplier or more than 64 taps,
+// conv2d with an input zero point outside int8.
 #pragma once
 
 #include "onnx2hpp/backends/simd/isa/select.hpp"
@@ -103,6 +105,37 @@ template <std::size_t N, std::size_t P, std::size_t C, std::size_t XS, std::size
 #pragma GCC unroll 4
   for (std::size_t c = 0; c < C; ++c)
     wsum[c] = s[c];
+}
+
+/// dot's products over a window whose N bytes lie at offsets[k] from x (16 per step, Steps steps;
+/// VLDRB gather loads, the last step predicated), against contiguous weight rows.
+template <std::size_t Steps, std::size_t N, std::size_t P, std::size_t C, std::size_t XS,
+          std::size_t WS>
+[[gnu::always_inline]] inline void dot_offsets(const std::int8_t *x, const std::uint8_t *offsets,
+                                               const std::int8_t *w, std::int32_t (&acc)[P][C]) {
+  std::int32_t a[P * C];
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    a[j] = acc[j / C][j % C];
+#pragma GCC unroll 16
+  for (std::size_t s = 0; s < Steps; ++s) {
+    const mve_pred16_t live = __arm_vctp8q(static_cast<std::uint32_t>(N - s * 16));
+    const uint8x16_t off = __arm_vldrbq_u8(offsets + s * 16);
+    int8x16_t xv[P];
+#pragma GCC unroll 4
+    for (std::size_t p = 0; p < P; ++p)
+      xv[p] = __arm_vldrbq_gather_offset_z_s8(x + p * XS, off, live);
+#pragma GCC unroll 4
+    for (std::size_t c = 0; c < C; ++c) {
+      const int8x16_t wv = __arm_vldrbq_z_s8(w + c * WS + s * 16, live);
+#pragma GCC unroll 4
+      for (std::size_t p = 0; p < P; ++p)
+        a[p * C + c] = __arm_vmladavaq_s8(a[p * C + c], xv[p], wv);
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < P * C; ++j)
+    acc[j / C][j % C] = a[j];
 }
 
 /// acc[c] += Σ_{i<n} x[i]·w[c·WS + i] and wsum[c] += Σ_{i<n} w[c·WS + i] for a run-time length n,
@@ -296,7 +329,8 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::i
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    if (l.weight_zero_point != 0) {
+    // Padding taps are read as the input zero point, an int8 value.
+    if (l.weight_zero_point != 0 || l.input_zero_point < -128 || l.input_zero_point > 127) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
@@ -324,44 +358,55 @@ private:
   };
   static constexpr std::size_t pixel_step = A.stride_w * in::c;
 
-  /// Windows gathered into a contiguous buffer on the stack (one pixel's im2col row, taps in the
-  /// padding filled with the input zero point), read by one dot over per_oc bytes: windows in the
-  /// padding, and all windows when the segments are shorter than a vector (stems with few
-  /// channels). At most 1 KB per window; zx must be an int8 value (the generator's always are).
+  /// Windows that reach into the padding are gathered into a contiguous buffer on the stack (one
+  /// pixel's im2col row, taps in the padding filled with the input zero point) and read by one
+  /// dot over per_oc bytes, when a window takes at most 1 KB (else run by run, with weight sums).
   static constexpr bool gather_fits = per_oc <= 1024;
-  static constexpr bool gather_whole = gather_fits && seg_len < 16;
+  /// Whole windows that span at most 256 input bytes are read 16 bytes at a time by VLDRB gather
+  /// loads at compile-time byte offsets when that takes fewer steps than segment by segment
+  /// (stems with few channels: a 10x4 kernel over one channel is 3 steps instead of 10).
+  static constexpr std::size_t span =
+      ((A.kernel_h - 1) * A.dilation_h * in::w + (A.kernel_w - 1) * A.dilation_w) * in::c + icg;
+  static constexpr std::size_t steps = (per_oc + 15) / 16;
+  static constexpr bool strided = span <= 256 && steps < segs * ((seg_len + 15) / 16);
+  /// The input offset of every window byte, in the weights' order, 16 per step (the last step's
+  /// lanes past per_oc repeat offset 0 and are predicated off).
+  static constexpr std::array<std::array<std::uint8_t, 16>, strided ? steps : 1> window_offsets =
+      [] {
+        std::array<std::array<std::uint8_t, 16>, strided ? steps : 1> o{};
+        if constexpr (strided)
+          for (std::size_t k = 0; k < per_oc; ++k) {
+            const std::size_t t = k / icg, c = k % icg;
+            o[k / 16][k % 16] = static_cast<std::uint8_t>(
+                ((t / A.kernel_w) * A.dilation_h * in::w + (t % A.kernel_w) * A.dilation_w) *
+                    in::c +
+                c);
+          }
+        return o;
+      }();
 
   static void run_rows(const layer &l, const chunk &ch, const channels &cs, const std::int8_t *x,
                        std::size_t n, std::int32_t zx, std::int8_t *out) {
-    const bool zx8 = zx >= -128 && zx <= 127;
     for (std::size_t oy = 0; oy < layer::out_h; ++oy) {
       const auto ry = layer::window.rows().inside_taps(oy, in::h);
       const bool y_whole = ry.whole(A.kernel_h);
       for (std::size_t ox = 0; ox < layer::out_w;) {
         std::int8_t *o = out + out_map::offset(n, oy, ox, cs.first);
-        const bool whole = y_whole && layer::window.cols().inside_taps(ox, in::w).whole(A.kernel_w);
-        if constexpr (gather_fits) {
-          if (zx8 && (gather_whole || !whole)) {
-            const bool pair = ox + 1 < layer::out_w;
-            if (pair) {
-              gathered_pixels<2>(l, ch, cs, x, n, oy, ox, static_cast<std::int8_t>(zx), o);
-              ox += 2;
-            } else {
-              gathered_pixels<1>(l, ch, cs, x, n, oy, ox, static_cast<std::int8_t>(zx), o);
-              ++ox;
-            }
-            continue;
+        const auto whole_at = [&](std::size_t px) {
+          return y_whole && layer::window.cols().inside_taps(px, in::w).whole(A.kernel_w);
+        };
+        if (!whole_at(ox)) {
+          if constexpr (gather_fits) {
+            gathered_pixel(l, ch, cs, x, n, oy, ox, static_cast<std::int8_t>(zx), o);
+          } else {
+            padded_pixel(l, ch, cs, x, n, oy, ox, ry, zx, o);
           }
-        }
-        if (!whole) {
-          padded_pixel(l, ch, cs, x, n, oy, ox, ry, zx, o);
           ++ox;
           continue;
         }
         const std::int8_t *x0 = x + in::offset(n, oy * A.stride_h - A.pad_top,
                                                ox * A.stride_w - A.pad_left, cs.g * icg);
-        if (ox + 1 < layer::out_w &&
-            layer::window.cols().inside_taps(ox + 1, in::w).whole(A.kernel_w)) {
+        if (ox + 1 < layer::out_w && whole_at(ox + 1)) {
           whole_pixels<2>(l, ch, cs, x0, o);
           ox += 2;
         } else {
@@ -401,23 +446,19 @@ private:
     }
   }
 
-  /// P adjacent output pixels (any windows) through gathered windows: bias − zx·Σw + Σ x'·w over
-  /// the whole window, x' = zx in the padding, is ref's bias + Σ (x − zx)·w over the taps inside.
-  template <std::size_t P>
-  static void gathered_pixels(const layer &l, const chunk &ch, const channels &cs,
-                              const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
-                              std::int8_t zx, std::int8_t *o) {
-    alignas(8) std::int8_t buf[P][per_oc];
-    for (std::size_t p = 0; p < P; ++p)
-      gather(x, n, cs.g, oy, ox + p, zx, buf[p]);
+  /// One output pixel through its gathered window: bias − zx·Σw + Σ x'·w over the whole window,
+  /// x' = zx in the padding, is ref's bias + Σ (x − zx)·w over the taps inside.
+  static void gathered_pixel(const layer &l, const chunk &ch, const channels &cs,
+                             const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
+                             std::int8_t zx, std::int8_t *o) {
+    alignas(8) std::int8_t buf[per_oc];
+    gather(x, n, cs.g, oy, ox, zx, buf);
     const std::int8_t *w = l.weights.data() + cs.first * per_oc;
     simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
-      std::int32_t acc[P][C] = {}, unused[C] = {};
-      simd::mve::dot<per_oc, P, C, per_oc, per_oc>(buf[0], w + j * per_oc, acc, unused);
-      const int32x4_t whole = __arm_vldrwq_s32(ch.whole + j);
-      for (std::size_t p = 0; p < P; ++p)
-        ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j,
-                 o + p * A.out_channels + j, C);
+      std::int32_t acc[1][C] = {}, unused[C] = {};
+      simd::mve::dot<per_oc, 1, C, per_oc, per_oc>(buf, w + j * per_oc, acc, unused);
+      ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[0]), __arm_vldrwq_s32(ch.whole + j)), j,
+               o + j, C);
     });
   }
 
@@ -430,9 +471,13 @@ private:
     simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
       std::int32_t acc[P][C] = {}, unused[C] = {};
       const std::int8_t *wo = w + j * per_oc;
-      for (std::size_t s = 0; s < segs; ++s)
-        simd::mve::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s], wo + s * seg_len, acc,
-                                                          unused);
+      if constexpr (strided)
+        simd::mve::dot_offsets<steps, per_oc, P, C, pixel_step, per_oc>(
+            xb, window_offsets.data()->data(), wo, acc);
+      else
+        for (std::size_t s = 0; s < segs; ++s)
+          simd::mve::dot<seg_len, P, C, pixel_step, per_oc>(xb + seg_x[s], wo + s * seg_len, acc,
+                                                            unused);
       const int32x4_t whole = __arm_vldrwq_s32(ch.whole + j);
       for (std::size_t p = 0; p < P; ++p)
         ch.store(__arm_vaddq_s32(simd::mve::vector_of<C>(acc[p]), whole), j,
@@ -506,9 +551,7 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
-    // Padding taps read the zero point as an int8 value.
-    if (!covered || l.weight_zero_point != 0 || l.input_zero_point < -128 ||
-        l.input_zero_point > 127) {
+    if (!covered || l.weight_zero_point != 0) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
@@ -519,8 +562,6 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
       const std::size_t count = in::c - c0 < CH ? in::c - c0 : CH;
       chunk ch(l.output, l.bias, c0, count);
       alignas(8) std::int8_t wp[T][CH] = {};
-      alignas(8) std::int8_t zrow[CH];
-      std::memset(zrow, static_cast<std::int8_t>(zx), CH);
       for (std::size_t j = 0; j < count; ++j) {
         std::int32_t sum = 0;
         for (std::size_t t = 0; t < T; ++t) {
@@ -537,7 +578,7 @@ requires(conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::is
             std::int8_t *o = out + out_map::offset(n, oy, ox, c0);
             const auto rx = layer::window.cols().inside_taps(ox, in::w);
             if (!(y_whole && rx.whole(A.kernel_w))) {
-              padded_pixel(ch, wp, x + in::offset(n, 0, 0, c0), count, oy, ox, ry, rx, zrow, o);
+              padded_pixel(ch, wp, x + in::offset(n, 0, 0, c0), count, oy, ox, ry, rx, zx, o);
               ++ox;
               continue;
             }
@@ -582,29 +623,24 @@ private:
   }
 
   /// One output pixel whose window reaches into the padding: bias + Σ (x − zx)·w over its taps
-  /// inside the input, as bias − zx·Σw + Σ x'·w over every tap, x' = zx in the padding (read from
-  /// zrow, CH copies of zx). xn: the image's first pixel at the chunk's first channel.
+  /// inside the input. xn: the image's first pixel at the chunk's first channel.
   template <class Range>
   static void padded_pixel(const chunk &ch, const std::int8_t (&wp)[T][CH], const std::int8_t *xn,
                            std::size_t count, std::size_t oy, std::size_t ox, const Range &ry,
-                           const Range &rx, const std::int8_t *zrow, std::int8_t *o) {
-    const std::int8_t *tp[T];
-    for (std::size_t t = 0; t < T; ++t) {
-      const std::size_t ky = t / A.kernel_w, kx = t % A.kernel_w;
-      const bool inside = ky >= ry.first && ky < ry.last && kx >= rx.first && kx < rx.last;
-      tp[t] = inside ? xn + ((oy * A.stride_h + ky * A.dilation_h - A.pad_top) * in::w +
-                             ox * A.stride_w + kx * A.dilation_w - A.pad_left) *
-                                in::c
-                     : zrow;
-    }
+                           const Range &rx, std::int32_t zx, std::int8_t *o) {
     for (std::size_t j = 0; j < count; j += 4) {
       const std::size_t lanes = count - j < 4 ? count - j : 4;
       const mve_pred16_t live = __arm_vctp32q(static_cast<std::uint32_t>(lanes));
-      int32x4_t acc = __arm_vldrwq_s32(ch.whole + j);
-#pragma GCC unroll 64
-      for (std::size_t t = 0; t < T; ++t)
-        acc = __arm_vaddq_s32(
-            acc, __arm_vmulq_s32(__arm_vldrbq_z_s32(tp[t] + j, live), __arm_vldrbq_s32(&wp[t][j])));
+      int32x4_t acc = __arm_vldrwq_s32(ch.bias + j);
+      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+          const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
+          const std::size_t ix = ox * A.stride_w + kx * A.dilation_w - A.pad_left;
+          const int32x4_t xv =
+              __arm_vsubq_n_s32(__arm_vldrbq_z_s32(xn + (iy * in::w + ix) * in::c + j, live), zx);
+          acc = __arm_vaddq_s32(
+              acc, __arm_vmulq_s32(xv, __arm_vldrbq_s32(&wp[ky * A.kernel_w + kx][j])));
+        }
       ch.store(acc, j, o + j, lanes);
     }
   }
