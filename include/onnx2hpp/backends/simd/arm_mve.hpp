@@ -54,6 +54,12 @@ inline std::int32_t wrap_mul(std::int32_t a, std::int32_t b) {
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b));
 }
 
+/// Ends a step of a dot: g++ 12 would hoist the loads of later (unrolled) steps ahead and spill
+/// the 8 Q registers to the stack; the loads stay in their step (no instruction).
+[[gnu::always_inline]] inline void step_fence() {
+  asm volatile("" ::: "memory");
+}
+
 /// Σ w[i] over N int8 values.
 template <std::size_t N>
 inline std::int32_t weight_sum(const std::int8_t *w) {
@@ -65,40 +71,56 @@ inline std::int32_t weight_sum(const std::int8_t *w) {
   return s;
 }
 
+/// One 16-byte step of dot: a[p·C + c] += Σ x[p·XS + i]·w[c·WS + i] over the `live` lanes
+/// (Tail) or all 16, and with Sums s[c] += Σ w[c·WS + i]. By value: the accumulators stay in
+/// registers across step_fence.
+template <std::size_t P, std::size_t C, std::size_t XS, std::size_t WS, bool Sums, bool Tail>
+[[gnu::always_inline]] inline void dot_step(const std::int8_t *x, const std::int8_t *w,
+                                            mve_pred16_t live, std::array<std::int32_t, P * C> &a,
+                                            std::array<std::int32_t, C> &s) {
+  const auto load = [live](const std::int8_t *q) {
+    if constexpr (Tail)
+      return __arm_vldrbq_z_s8(q, live);
+    else
+      return __arm_vldrbq_s8(q);
+  };
+  int8x16_t xv[P];
+#pragma GCC unroll 4
+  for (std::size_t p = 0; p < P; ++p)
+    xv[p] = load(x + p * XS);
+#pragma GCC unroll 4
+  for (std::size_t c = 0; c < C; ++c) {
+    const int8x16_t wv = load(w + c * WS);
+    if constexpr (Sums)
+      s[c] = __arm_vaddvaq_s8(s[c], wv);
+#pragma GCC unroll 4
+    for (std::size_t p = 0; p < P; ++p)
+      a[p * C + c] = __arm_vmladavaq_s8(a[p * C + c], xv[p], wv);
+  }
+}
+
 /// acc[p][c] += Σ_{i<N} x[p·XS + i]·w[c·WS + i] for P input rows and C weight rows, modulo 2^32,
 /// 16 products per VMLADAVA.S8; with Sums, wsum[c] += Σ_{i<N} w[c·WS + i] as well.
 template <std::size_t N, std::size_t P, std::size_t C, std::size_t XS, std::size_t WS,
           bool Sums = false>
 [[gnu::always_inline]] inline void dot(const std::int8_t *x, const std::int8_t *w,
                                        std::int32_t (&acc)[P][C], std::int32_t (&wsum)[C]) {
-  std::int32_t a[P * C], s[C];
+  std::array<std::int32_t, P * C> a;
+  std::array<std::int32_t, C> s;
 #pragma GCC unroll 8
   for (std::size_t j = 0; j < P * C; ++j)
     a[j] = acc[j / C][j % C];
 #pragma GCC unroll 4
   for (std::size_t c = 0; c < C; ++c)
     s[c] = wsum[c];
-  auto step = [&](std::size_t i, auto load) {
-    int8x16_t xv[P];
-#pragma GCC unroll 4
-    for (std::size_t p = 0; p < P; ++p)
-      xv[p] = load(x + p * XS + i);
-#pragma GCC unroll 4
-    for (std::size_t c = 0; c < C; ++c) {
-      const int8x16_t wv = load(w + c * WS + i);
-      if constexpr (Sums)
-        s[c] = __arm_vaddvaq_s8(s[c], wv);
-#pragma GCC unroll 4
-      for (std::size_t p = 0; p < P; ++p)
-        a[p * C + c] = __arm_vmladavaq_s8(a[p * C + c], xv[p], wv);
-    }
-  };
-  for (std::size_t i = 0; i + 16 <= N; i += 16)
-    step(i, [](const std::int8_t *q) { return __arm_vldrbq_s8(q); });
-  if constexpr (N % 16 != 0) {
-    const mve_pred16_t tail = __arm_vctp8q(N % 16);
-    step(N / 16 * 16, [tail](const std::int8_t *q) { return __arm_vldrbq_z_s8(q, tail); });
+  const mve_pred16_t all = 0xffff;
+  for (std::size_t i = 0; i + 16 <= N; i += 16) {
+    dot_step<P, C, XS, WS, Sums, false>(x + i, w + i, all, a, s);
+    step_fence();
   }
+  if constexpr (N % 16 != 0)
+    dot_step<P, C, XS, WS, Sums, true>(x + N / 16 * 16, w + N / 16 * 16, __arm_vctp8q(N % 16), a,
+                                       s);
 #pragma GCC unroll 8
   for (std::size_t j = 0; j < P * C; ++j)
     acc[j / C][j % C] = a[j];
@@ -132,6 +154,7 @@ template <std::size_t Steps, std::size_t N, std::size_t P, std::size_t C, std::s
       for (std::size_t p = 0; p < P; ++p)
         a[p * C + c] = __arm_vmladavaq_s8(a[p * C + c], xv[p], wv);
     }
+    step_fence();
   }
 #pragma GCC unroll 8
   for (std::size_t j = 0; j < P * C; ++j)
