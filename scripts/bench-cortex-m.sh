@@ -87,7 +87,8 @@ generator=$(cd "$(dirname "$generator")" && pwd)/$(basename "$generator")
 for m in $models; do
   h=$out/headers
   # Without the simd packs for every side: ref and CMSIS-NN do not read them, and on these cores
-  # (all with the DSP extension) backends::simd runs isa::arm_dsp's kernels on the plain layers.
+  # (all with the DSP extension) backends::simd runs isa::arm_dsp's (M55: isa::arm_mve's)
+  # kernels on the plain layers.
   "$generator" "$modeldir/$m.onnx" --rounding fixed-point --no-simd-packs --namespace bench_model \
     -o "$h/$m.hpp" --report > "$h/$m.report.txt"
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The simd backend's Cortex-M kernels (isa::arm_dsp) against ref, bit for bit, under
+# The simd backend's Cortex-M kernels (isa::arm_dsp, isa::arm_mve) against ref, bit for bit, under
 # qemu-system-arm: builds tests/cortex_m/test_kernels.cpp as firmware for each CPU (Debian's
 # arm-none-eabi toolchain, newlib-nano + semihosting, the benchmark's start-up code and linker
 # scripts) and runs it; it prints one line per geometry and PASS or FAIL.
@@ -7,7 +7,7 @@
 #   scripts/test-cortex-m-kernels.sh [--cpu m4,m7,m55|all] [--opt -O2] [--out DIR] [--jobs N]
 #
 # m4: -mcpu=cortex-m4 on mps2-an386; m7: cortex-m7 on mps2-an500; m55: cortex-m55 on mps3-an547
-# (all with the DSP extension: isa::arm_dsp). Also compiles the program for cortex-m0plus (no
+# (all with the DSP extension: isa::arm_dsp; the M55 also Helium: isa::arm_mve). Also compiles the program for cortex-m0plus (no
 # DSP: isa::portable), which qemu has no board for. Build tree: --out DIR, default
 # build/cortex_m_kernels. Installs the cross toolchain and qemu when missing.
 set -euo pipefail

@@ -4,8 +4,10 @@
 // tables and both rounding modes over a list of geometries: pointwise, 3x3 with padding 1 and
 // stride 1 or 2, stems with 1–3 channels, 7x7 stems, grouped and dilated convolutions, depthwise
 // (3x3, 5x5, dilated, channel counts not a multiple of 4, a channel multiplier), dense with one
-// and several rows. Each layer runs through execute<backends::simd> (the plain layer and
-// simd::packed<L>, which runs the plain layer's kernel under isa::arm_dsp) and through
+// and several rows, pools (max, average in both count modes, global), add and mul with every kind
+// of broadcast; on Helium targets also the 4-lane requantization value by value. Each layer runs
+// under every direct ISA compiled in (arm_mve and arm_dsp on the M55, arm_dsp on the M4/M7: the
+// plain layer and simd::packed<L>, which runs the plain layer's kernel there) and through
 // kernel<backends::ref>; every output byte and guard bytes past the end are compared. Prints one
 // line per geometry and "PASS <n> layers" or "FAIL <n> mismatching runs"; exits nonzero on failure.
 // Also builds for the host (a smoke check of the program itself: there simd is another ISA).

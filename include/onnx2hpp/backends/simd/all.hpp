@@ -9,7 +9,8 @@
 // resize, softmax, and unpacked conv2d/dense) run on ref.
 // On targets xsimd has no architecture for (Cortex-M) only the kernels that need no vector type
 // are compiled: with the DSP extension isa::arm_dsp runs conv2d (depthwise included) and dense on
-// the unpacked layers (arm_dsp.hpp; a packed layer runs its plain layer there), without it packed
+// the unpacked layers (arm_dsp.hpp; a packed layer runs its plain layer there), with Helium
+// isa::arm_mve runs conv2d, dense, add, mul and the pools (arm_mve.hpp), without either packed
 // conv2d and dense run the portable GEMM; every other layer runs on ref.
 #pragma once
 

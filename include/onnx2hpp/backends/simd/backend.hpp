@@ -1,7 +1,8 @@
 // The simd backend type. `backends::simd` runs single-threaded with the best int8 dot product the
 // compiler targets; `backends::basic_simd<Executor, Isa>` picks a thread-pool hook and/or an ISA
 // explicitly (tests run every ISA compiled in). Layers it has no kernel for fall back to `ref`.
-// The ISAs and what each covers: isa/select.hpp (x86, AArch64; Cortex-M: isa::arm_dsp).
+// The ISAs and what each covers: isa/select.hpp (x86, AArch64; Cortex-M: isa::arm_dsp,
+// isa::arm_mve).
 #pragma once
 
 #include <cstddef>
@@ -32,7 +33,7 @@ struct serial_executor {
 };
 
 /// SIMD kernels (xsimd + an ISA-specific int8 dot product; on Cortex-M the DSP kernels of
-/// arm_dsp.hpp), falling back to `ref`.
+/// arm_dsp.hpp or the Helium kernels of arm_mve.hpp), falling back to `ref`.
 template <parallel_executor Executor = serial_executor, class Isa = ::onnx2hpp::simd::native_isa>
 struct basic_simd {
   using fallback = ref;

@@ -4,8 +4,9 @@
 //    input zero points), otherwise a per-tile im2col panel (first layers with 1–3 channels);
 //  * depthwise (groups == in_channels, any channel multiplier): vectorised over channels, one
 //    multiply-accumulate per tap in int32 lanes, then the same vector requantization.
-// An unpacked conv2d is not specialised here and runs on ref, except under isa::arm_dsp
-// (arm_dsp.hpp), which runs the unpacked layer and for which these packed kernels are disabled.
+// An unpacked conv2d is not specialised here and runs on ref, except under isa::arm_dsp and
+// isa::arm_mve (arm_dsp.hpp, arm_mve.hpp), which run the unpacked layer and for which these
+// packed kernels are disabled.
 #pragma once
 
 #include <algorithm>

@@ -48,7 +48,7 @@ concept vector_isa = int8_isa<I> &&
 };
 
 /// An ISA whose kernels run the layers as emitted (OHWI weights) rather than the GEMM packs
-/// (isa::arm_dsp): under it a simd::packed<L> runs the plain layer's kernel.
+/// (isa::arm_dsp, isa::arm_mve): under it a simd::packed<L> runs the plain layer's kernel.
 template <class I>
 concept direct_isa = requires {
   requires I::direct_kernels;
