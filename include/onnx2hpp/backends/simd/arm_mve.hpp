@@ -12,12 +12,15 @@
 //  * depthwise (one output channel per input channel): 4 channels per int32 vector, per tap a
 //    widening load of the inputs and of the weights (repacked tap-major per chunk of channels on
 //    the stack) and a multiply-add; 2 adjacent pixels share each weight load.
-//  * dense: 2 rows or 1 row × 4 units, as conv2d's pointwise case.
+//  * dense: 2 rows or 1 row × 4 units, as conv2d's pointwise case; with one row (batch 1) the
+//    weight sums come with the products (each weight is read once).
+//  * add and mul (any broadcast), max / average / global average pooling: see their sections.
 // Each 4 channels are requantized together (arm_mve::requantize_fixed / requantize_fp32) on the
-// stage's constants copied per chunk of 8 channels (channel_chunk), bit-exact with ref in both
-// rounding modes; the sums are ref's int32 sums modulo 2^32. Layers these kernels do not cover run
-// on ref: nonzero weight zero point, depthwise with a channel multiplier or more than 64 taps,
-// conv2d with an input zero point outside int8.
+// stage's constants copied per chunk of channels (channel_chunk: 8 for conv2d, 16 for dense and
+// depthwise, 8 for depthwise over 25 taps), bit-exact with ref in both rounding modes; the sums are
+// ref's int32 sums modulo 2^32. Layers these kernels do not cover run on ref: nonzero weight zero
+// point, depthwise with a channel multiplier or more than 64 taps, conv2d with an input zero point
+// outside int8.
 #pragma once
 
 #include "onnx2hpp/backends/simd/isa/select.hpp"
@@ -55,7 +58,8 @@ inline std::int32_t wrap_mul(std::int32_t a, std::int32_t b) {
 }
 
 /// Ends a step of a dot: g++ 12 would hoist the loads of later (unrolled) steps ahead and spill
-/// the 8 Q registers to the stack; the loads stay in their step (no instruction).
+/// the 8 Q registers to the stack; the loads stay in their step (no instruction). Used where it
+/// was measured to help: one pixel over a window of at most 64 bytes.
 [[gnu::always_inline]] inline void step_fence() {
   asm volatile("" ::: "memory");
 }
