@@ -4,7 +4,9 @@
 //    4-byte load of inputs and weights feeding SMLADs for every pixel and channel of the tile. A
 //    window is read as contiguous segments: a whole kernel row (kernel_w · channels bytes) with one
 //    group and no horizontal dilation, else one tap's channels. Windows that reach into the
-//    padding run one pixel at a time over their taps inside the input.
+//    padding run one pixel at a time: with fewer than 16 channels per tap copied to the stack with
+//    the zero point in their padding taps (simd::gather_window) and read as one segment, else over
+//    their taps inside.
 //  * depthwise (one output channel per input channel): four channels per 4-byte input load,
 //    SMLABB/SMLATT against the weights repacked as int16 pairs on the stack, 8 channels per pass;
 //    windows in the padding go one channel at a time.
@@ -30,6 +32,7 @@
 #include "onnx2hpp/backends/ref/conv2d.hpp"
 #include "onnx2hpp/backends/ref/dense.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
+#include "onnx2hpp/backends/simd/window_gather.hpp"
 #include "onnx2hpp/layers/conv2d.hpp"
 #include "onnx2hpp/layers/dense.hpp"
 
@@ -251,34 +254,55 @@ private:
       tile.template operator()<1>();
   }
 
-  /// One output pixel whose window reaches into the padding: its taps inside the input, one
-  /// tap's channels at a time.
+  /// One output pixel whose window reaches into the padding. With fewer than 16 channels per tap
+  /// (short segments) a window of at most 1 KB is copied to the stack with the zero point in its
+  /// padding taps (simd::gather_window; a padding tap then adds (zx − zx)·w = 0) and run as one
+  /// segment of per_oc bytes; otherwise one tap's channels at a time over the taps inside the
+  /// input (measured: the copy costs more than it saves from 16 channels up).
   template <class Range>
   static void padded_pixel(const layer &l, const chunk &ch, const channels &cs,
                            const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
                            const Range &ry, std::int32_t zx, std::uint32_t zpair, std::int8_t *o) {
-    const auto rx = layer::window.cols().inside_taps(ox, in::w);
     const std::int8_t *w = l.weights.data() + cs.first * per_oc;
-    std::size_t j = 0;
-    auto tile = [&]<std::size_t C>() {
-      std::int32_t acc[1][C];
-      for (std::size_t c = 0; c < C; ++c)
-        acc[0][c] = ch.bias[j + c];
-      for (std::size_t ky = ry.first; ky < ry.last; ++ky)
-        for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
-          const std::int8_t *xs =
-              x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
-                             ox * A.stride_w + kx * A.dilation_w - A.pad_left, cs.g * icg);
-          simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg,
-                                               zx, zpair, acc);
-        }
-      for (std::size_t c = 0; c < C; ++c)
-        o[j + c] = ch.apply(acc[0][c], j + c);
-    };
-    for (; j + 2 <= cs.count; j += 2)
-      tile.template operator()<2>();
-    if (j < cs.count)
-      tile.template operator()<1>();
+    if constexpr (per_oc <= 1024 && icg < 16) {
+      alignas(4) std::int8_t buf[per_oc];
+      simd::gather_window<layer>(x, n, cs.g, oy, ox, static_cast<std::int8_t>(zx), buf);
+      std::size_t j = 0;
+      auto tile = [&]<std::size_t C>() {
+        std::int32_t acc[1][C];
+        for (std::size_t c = 0; c < C; ++c)
+          acc[0][c] = ch.bias[j + c];
+        simd::dsp::dot<per_oc, 1, C, 0, per_oc>(buf, w + j * per_oc, zx, zpair, acc);
+        for (std::size_t c = 0; c < C; ++c)
+          o[j + c] = ch.apply(acc[0][c], j + c);
+      };
+      for (; j + 2 <= cs.count; j += 2)
+        tile.template operator()<2>();
+      if (j < cs.count)
+        tile.template operator()<1>();
+    } else {
+      const auto rx = layer::window.cols().inside_taps(ox, in::w);
+      std::size_t j = 0;
+      auto tile = [&]<std::size_t C>() {
+        std::int32_t acc[1][C];
+        for (std::size_t c = 0; c < C; ++c)
+          acc[0][c] = ch.bias[j + c];
+        for (std::size_t ky = ry.first; ky < ry.last; ++ky)
+          for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
+            const std::int8_t *xs =
+                x + in::offset(n, oy * A.stride_h + ky * A.dilation_h - A.pad_top,
+                               ox * A.stride_w + kx * A.dilation_w - A.pad_left, cs.g * icg);
+            simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg,
+                                                 zx, zpair, acc);
+          }
+        for (std::size_t c = 0; c < C; ++c)
+          o[j + c] = ch.apply(acc[0][c], j + c);
+      };
+      for (; j + 2 <= cs.count; j += 2)
+        tile.template operator()<2>();
+      if (j < cs.count)
+        tile.template operator()<1>();
+    }
   }
 };
 

@@ -38,6 +38,7 @@
 #include "onnx2hpp/backends/ref/pooling.hpp"
 #include "onnx2hpp/backends/simd/backend.hpp"
 #include "onnx2hpp/backends/simd/elementwise.hpp"
+#include "onnx2hpp/backends/simd/window_gather.hpp"
 #include "onnx2hpp/layers/conv2d.hpp"
 #include "onnx2hpp/layers/dense.hpp"
 #include "onnx2hpp/layers/elementwise.hpp"
@@ -448,42 +449,13 @@ private:
     }
   }
 
-  /// The window of output pixel (oy, ox) in the taps' order (the weights'), zx in the padding.
-  static void gather(const std::int8_t *x, std::size_t n, std::size_t g, std::size_t oy,
-                     std::size_t ox, std::int8_t zx, std::int8_t *buf) {
-    const auto ry = layer::window.rows().inside_taps(oy, in::h);
-    const auto rx = layer::window.cols().inside_taps(ox, in::w);
-    const bool x_whole = rx.whole(A.kernel_w);
-    for (std::size_t ky = 0; ky < A.kernel_h; ++ky) {
-      std::int8_t *row = buf + ky * A.kernel_w * icg;
-      if (ky < ry.first || ky >= ry.last) {
-        std::memset(row, zx, A.kernel_w * icg);
-        continue;
-      }
-      const std::size_t iy = oy * A.stride_h + ky * A.dilation_h - A.pad_top;
-      if (row_segments && x_whole) {
-        std::memcpy(row, x + in::offset(n, iy, ox * A.stride_w - A.pad_left, 0), seg_len);
-        continue;
-      }
-      for (std::size_t kx = 0; kx < A.kernel_w; ++kx) {
-        if (kx < rx.first || kx >= rx.last)
-          std::memset(row + kx * icg, zx, icg);
-        else
-          std::memcpy(
-              row + kx * icg,
-              x + in::offset(n, iy, ox * A.stride_w + kx * A.dilation_w - A.pad_left, g * icg),
-              icg);
-      }
-    }
-  }
-
   /// One output pixel through its gathered window: bias − zx·Σw + Σ x'·w over the whole window,
   /// x' = zx in the padding, is ref's bias + Σ (x − zx)·w over the taps inside.
   static void gathered_pixel(const layer &l, const chunk &ch, const channels &cs,
                              const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
                              std::int8_t zx, std::int8_t *o) {
     alignas(8) std::int8_t buf[per_oc];
-    gather(x, n, cs.g, oy, ox, zx, buf);
+    simd::gather_window<layer>(x, n, cs.g, oy, ox, zx, buf);
     const std::int8_t *w = l.weights.data() + cs.first * per_oc;
     simd::mve::over_channels(cs.count, [&]<std::size_t C>(std::size_t j) {
       std::int32_t acc[1][C] = {}, unused[C] = {};
