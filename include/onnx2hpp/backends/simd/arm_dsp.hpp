@@ -150,26 +150,17 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::i
   using layer = conv2d<S, A>;
   using in = typename layer::in;
   using out_map = nhwc<typename layer::output_shape>;
-  static constexpr std::size_t icg = layer::in_channels_per_group;
+  /// The window's segments (simd::window_segments).
+  using segments = simd::window_segments<layer>;
+  static constexpr std::size_t icg = segments::icg;
   static constexpr std::size_t ocg = layer::out_channels_per_group;
-  static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
-  static constexpr std::size_t per_oc = taps * icg;
-  /// A whole kernel row is contiguous in the input and in the weights.
-  static constexpr bool row_segments = A.groups == 1 && A.dilation_w == 1;
-  static constexpr std::size_t seg_len = row_segments ? A.kernel_w * icg : icg;
-  static constexpr std::size_t segs = row_segments ? A.kernel_h : taps;
+  static constexpr std::size_t per_oc = segments::per_oc;
+  static constexpr bool row_segments = segments::row_segments;
+  static constexpr std::size_t seg_len = segments::seg_len;
+  static constexpr std::size_t segs = segments::segs;
+  static constexpr const std::array<std::size_t, segs> &seg_x = segments::seg_x;
   /// Too short for a 4-byte load: the layer runs on ref.
   static constexpr bool covered = seg_len >= 4;
-  /// Input offset of each segment from the window's first tap.
-  static constexpr std::array<std::size_t, segs> seg_x = [] {
-    std::array<std::size_t, segs> o{};
-    for (std::size_t s = 0; s < segs; ++s) {
-      const std::size_t ky = row_segments ? s : s / A.kernel_w;
-      const std::size_t kx = row_segments ? 0 : s % A.kernel_w;
-      o[s] = (ky * A.dilation_h * in::w + kx * A.dilation_w) * in::c;
-    }
-    return o;
-  }();
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
@@ -264,29 +255,19 @@ private:
                            const std::int8_t *x, std::size_t n, std::size_t oy, std::size_t ox,
                            const Range &ry, std::int32_t zx, std::uint32_t zpair, std::int8_t *o) {
     const std::int8_t *w = l.weights.data() + cs.first * per_oc;
-    if constexpr (per_oc <= 1024 && icg < 16) {
-      alignas(4) std::int8_t buf[per_oc];
+    constexpr bool gathered = per_oc <= 1024 && icg < 16;
+    alignas(4) std::int8_t buf[gathered ? per_oc : 1];
+    if constexpr (gathered)
       simd::gather_window<layer>(x, n, cs.g, oy, ox, static_cast<std::int8_t>(zx), buf);
-      std::size_t j = 0;
-      auto tile = [&]<std::size_t C>() {
-        std::int32_t acc[1][C];
-        for (std::size_t c = 0; c < C; ++c)
-          acc[0][c] = ch.bias[j + c];
+    const auto rx = layer::window.cols().inside_taps(ox, in::w);
+    std::size_t j = 0;
+    auto tile = [&]<std::size_t C>() {
+      std::int32_t acc[1][C];
+      for (std::size_t c = 0; c < C; ++c)
+        acc[0][c] = ch.bias[j + c];
+      if constexpr (gathered) {
         simd::dsp::dot<per_oc, 1, C, 0, per_oc>(buf, w + j * per_oc, zx, zpair, acc);
-        for (std::size_t c = 0; c < C; ++c)
-          o[j + c] = ch.apply(acc[0][c], j + c);
-      };
-      for (; j + 2 <= cs.count; j += 2)
-        tile.template operator()<2>();
-      if (j < cs.count)
-        tile.template operator()<1>();
-    } else {
-      const auto rx = layer::window.cols().inside_taps(ox, in::w);
-      std::size_t j = 0;
-      auto tile = [&]<std::size_t C>() {
-        std::int32_t acc[1][C];
-        for (std::size_t c = 0; c < C; ++c)
-          acc[0][c] = ch.bias[j + c];
+      } else {
         for (std::size_t ky = ry.first; ky < ry.last; ++ky)
           for (std::size_t kx = rx.first; kx < rx.last; ++kx) {
             const std::int8_t *xs =
@@ -295,14 +276,14 @@ private:
             simd::dsp::dot<icg, 1, C, 0, per_oc>(xs, w + j * per_oc + (ky * A.kernel_w + kx) * icg,
                                                  zx, zpair, acc);
           }
-        for (std::size_t c = 0; c < C; ++c)
-          o[j + c] = ch.apply(acc[0][c], j + c);
-      };
-      for (; j + 2 <= cs.count; j += 2)
-        tile.template operator()<2>();
-      if (j < cs.count)
-        tile.template operator()<1>();
-    }
+      }
+      for (std::size_t c = 0; c < C; ++c)
+        o[j + c] = ch.apply(acc[0][c], j + c);
+    };
+    for (; j + 2 <= cs.count; j += 2)
+      tile.template operator()<2>();
+    if (j < cs.count)
+      tile.template operator()<1>();
   }
 };
 

@@ -338,26 +338,17 @@ requires(!conv2d<S, A>::depthwise) struct kernel<backends::basic_simd<E, simd::i
   using layer = conv2d<S, A>;
   using in = typename layer::in;
   using out_map = nhwc<typename layer::output_shape>;
-  static constexpr std::size_t icg = layer::in_channels_per_group;
+  /// The window's segments (simd::window_segments).
+  using segments = simd::window_segments<layer>;
+  static constexpr std::size_t icg = segments::icg;
   static constexpr std::size_t ocg = layer::out_channels_per_group;
-  static constexpr std::size_t taps = A.kernel_h * A.kernel_w;
-  static constexpr std::size_t per_oc = taps * icg;
-  /// A whole kernel row is contiguous in the input and in the weights.
-  static constexpr bool row_segments = A.groups == 1 && A.dilation_w == 1;
-  static constexpr std::size_t seg_len = row_segments ? A.kernel_w * icg : icg;
-  static constexpr std::size_t segs = row_segments ? A.kernel_h : taps;
+  static constexpr std::size_t per_oc = segments::per_oc;
+  static constexpr bool row_segments = segments::row_segments;
+  static constexpr std::size_t seg_len = segments::seg_len;
+  static constexpr std::size_t segs = segments::segs;
+  static constexpr const std::array<std::size_t, segs> &seg_x = segments::seg_x;
   /// Every geometry (a predicated step ends each segment).
   static constexpr bool covered = true;
-  /// Input offset of each segment from the window's first tap.
-  static constexpr std::array<std::size_t, segs> seg_x = [] {
-    std::array<std::size_t, segs> o{};
-    for (std::size_t s = 0; s < segs; ++s) {
-      const std::size_t ky = row_segments ? s : s / A.kernel_w;
-      const std::size_t kx = row_segments ? 0 : s % A.kernel_w;
-      o[s] = (ky * A.dilation_h * in::w + kx * A.dilation_w) * in::c;
-    }
-    return o;
-  }();
 
   static void run(const layer &l, const std::array<const std::int8_t *, 1> &inputs,
                   std::int8_t *out) {
