@@ -97,6 +97,9 @@ struct tensor {
   std::optional<quantization> quant;
   std::optional<constant_data> value; ///< set for constants (initializers, folded subgraphs)
   bool shape_known = true; ///< false while ONNX shape inference left some dimension unknown
+  /// What uint8_to_int8 subtracted from the codes: 128 for a tensor the model stores as uint8
+  /// (onnxruntime's add computes on the stored codes: add_params::code_offset), else 0.
+  std::int32_t code_offset = 0;
 
   bool is_constant() const { return value.has_value(); }
   std::int64_t elements() const { return element_count(shape); }

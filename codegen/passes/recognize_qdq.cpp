@@ -89,6 +89,19 @@ void quantize_output(ir::graph &g, const ir::op &q) {
   auto y = q.output();
   g.at(y).type = quantized_type(g, q);
   attach_quantization(g, q, y, read_quantization(g, q, q.input(1), q.input(2), axis_of(q), y));
+  // onnxruntime on x86 (QDQS8ToU8Transformer) stores an int8 Q -> DQ pair as uint8 when the Q is
+  // read by that DQ alone and both have one, equal zero point: its QLinearAdd then computes on
+  // uint8 codes (add_params::code_offset; uint8_to_int8 sets it for uint8 tensors).
+  const auto readers = g.consumers(y);
+  const auto &yq = *g.at(y).quant;
+  if (g.at(y).type == ir::dtype::i8 && !yq.per_channel() && readers.size() == 1 &&
+      !g.is_output(y)) {
+    const auto &dq = g.ops[readers[0]];
+    if (dq.kind == op_kind::dequantize && dq.inputs.size() > 2 && dq.input(2) != ir::no_tensor &&
+        g.at(dq.input(2)).is_constant() && g.at(dq.input(2)).value->ints() ==
+                                               std::vector<std::int64_t>{yq.zero_point_at(0)})
+      g.at(y).code_offset = 128;
+  }
 }
 
 /// Q(Transpose(x)) with x a float graph input read by nothing else (tf2onnx: an NHWC input

@@ -12,6 +12,7 @@ ir::graph uint8_to_int8(ir::graph g) {
     if (t.type != ir::dtype::u8 || !t.quant)
       continue;
     t.type = ir::dtype::i8;
+    t.code_offset = 128; // the model's own uint8 codes
     for (auto &zp : t.quant->zero_point)
       zp -= 128;
     if (t.value) {

@@ -2,6 +2,7 @@
 
 #include "diagnostics/printable.hpp"
 #include "emit/cpp_text.hpp"
+#include "ir/transpose.hpp"
 #include "lower/lower.hpp"
 
 #include <fmt/format.h>
@@ -45,6 +46,40 @@ fused_output elementwise_output(const context &c, const std::string &name, const
   return f;
 }
 
+/// The tensor's dimensions in ONNX's order (the IR holds 4-D activations as NHWC).
+ir::shape_t onnx_dims(const ir::tensor &t) {
+  return t.order == ir::layout::nhwc ? ir::permute(t.shape, ir::nhwc_to_nchw) : t.shape;
+}
+
+/// add_params::a_first: onnxruntime's broadcast loop holds input A fixed over its inner span, i.e.
+/// A is 1 along the innermost dimension of the output (in ONNX's order) that is not 1; also when
+/// the output is a single element (onnxruntime then takes A as the scalar).
+bool a_held_by_broadcast(const ir::tensor &a, const ir::tensor &out) {
+  const auto ad = onnx_dims(a), od = onnx_dims(out);
+  for (std::size_t k = 0; k < od.size(); ++k) {
+    if (od[od.size() - 1 - k] == 1)
+      continue;
+    return k >= ad.size() || ad[ad.size() - 1 - k] == 1;
+  }
+  return true;
+}
+
+/// make_add_params' arguments after the activation range in onnxruntime mode: the code offset of
+/// a uint8 model and a_first (add_params), only where they differ from the defaults.
+std::string onnxruntime_add_arguments(const context &c, const ir::op &o) {
+  if (!c.onnxruntime_rounding())
+    return "";
+  const auto &a = c.g.at(o.input(0)), &b = c.g.at(o.input(1)), &y = c.g.at(o.output());
+  // onnxruntime's QLinearAdd takes three tensors of one type; for mixed types (which it runs
+  // unfused, in float) the int8 form is used.
+  const std::int32_t offset =
+      a.code_offset == b.code_offset && b.code_offset == y.code_offset ? y.code_offset : 0;
+  const bool a_first = a_held_by_broadcast(a, y);
+  if (offset == 0 && !a_first)
+    return "";
+  return fmt::format(", {}, {}", offset, a_first ? "true" : "false");
+}
+
 layer_code binary(context &c, const std::string &name, const ir::op &o) {
   for (auto id : o.inputs)
     if (c.g.at(id).is_constant())
@@ -57,10 +92,11 @@ layer_code binary(context &c, const std::string &name, const ir::op &o) {
   code.type = fmt::format("onnx2hpp::{}<{}, {}{}>", add ? "add" : "mul", c.shape_of(o.input(0)),
                           c.shape_of(o.input(1)), c.mode_argument());
   std::vector<std::string> fields{
-      fmt::format("params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {}, {})",
+      fmt::format("params = onnx2hpp::make_{}_params({}, {}, {}, {}, {}, {}, {}{})",
                   add ? "add" : "mul", float_literal(c.scale(o, o.input(0))),
                   c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.input(1))),
-                  c.zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range)};
+                  c.zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range,
+                  add ? onnxruntime_add_arguments(c, o) : "")};
   if (!f.lut.empty())
     fields.push_back("lut = " + f.lut);
   code.init = designated(fields);

@@ -7,6 +7,7 @@
 // saturation behaviour; the tests in tests/core/test_fixed_point.cpp pin those down.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -257,6 +258,47 @@ constexpr float fp32_div(float a, float b) {
 /// a + b rounded once to fp32 (the double sum of two floats of the magnitudes met here is exact).
 constexpr float fp32_add(float a, float b) {
   return static_cast<float>(static_cast<double>(a) + static_cast<double>(b));
+}
+
+namespace detail {
+/// The float next to finite `f` towards +infinity (up) or −infinity (down), by its bits.
+constexpr float fp32_neighbour(float f, bool up) {
+  if (f == 0.0f)
+    return up ? std::numeric_limits<float>::denorm_min() : -std::numeric_limits<float>::denorm_min();
+  const auto bits = std::bit_cast<std::uint32_t>(f);
+  const bool away = (f > 0.0f) == up; // magnitude grows
+  return std::bit_cast<float>(away ? bits + 1 : bits - 1);
+}
+} // namespace detail
+
+/// fma(a, b, c) for floats: a · b + c rounded once to fp32 (to nearest, ties to even), as an FMA
+/// instruction computes it, usable in constant expressions (std::fma is not constexpr in C++20).
+/// The double product is exact (24 + 24 bits); TwoSum splits the double sum into s + e == a·b + c
+/// exactly; s rounded to float is the answer unless a·b + c lies on the other side of a rounding
+/// midpoint than s, which the sign of (s − midpoint) + e decides (s − midpoint is exact).
+constexpr float fp32_fma(float a, float b, float c) {
+  const double p = static_cast<double>(a) * static_cast<double>(b);
+  const double s = p + static_cast<double>(c);
+  const float r = static_cast<float>(s);
+  if (s != s || r - r != 0.0f) // NaN or infinite: nothing to correct
+    return r;
+  const double bv = s - p;
+  const double e = (p - (s - bv)) + (static_cast<double>(c) - bv);
+  if (e == 0.0)
+    return r;
+  // The exact value x = s + e; compare it with the midpoints on both sides of r.
+  const float up = detail::fp32_neighbour(r, true), down = detail::fp32_neighbour(r, false);
+  const auto side = [&](float other) { // sign of x − (r + other) / 2
+    const double mid = (static_cast<double>(r) + static_cast<double>(other)) / 2.0;
+    const double d = (s - mid) + e;
+    return d > 0.0 ? 1 : (d < 0.0 ? -1 : 0);
+  };
+  const auto even = [](float f) { return (std::bit_cast<std::uint32_t>(f) & 1u) == 0; };
+  if (const int su = side(up); su > 0 || (su == 0 && even(up)))
+    return up;
+  if (const int sd = side(down); sd < 0 || (sd == 0 && even(down)))
+    return down;
+  return r;
 }
 
 /// The last step of onnxruntime's float requantization: saturate_int8(clamp(round_half_even(v) +

@@ -63,12 +63,24 @@ using broadcast_shape_t = typename broadcast<A, B>::type;
 ///               act_min, act_max)
 /// with a_multiplier ≈ s_a / (2·max(s_a, s_b)), b_multiplier ≈ s_b / (2·max(s_a, s_b)) (both
 /// <= 1/2, so a' + b' cannot overflow) and output_multiplier ≈ 2·max(s_a, s_b) / (2^20 · s_out).
-/// In rounding_mode::onnxruntime (add<A, B, rounding_mode::onnxruntime>: onnxruntime's QLinearAdd,
-/// float ratios, the multipliers unused):
-///   out = clamp(round_half_even(fp32(a − a_zero_point)·a_ratio + fp32(b − b_zero_point)·b_ratio)
-///               + output_zero_point, act_min, act_max)
-/// with a_ratio = s_a / s_out and b_ratio = s_b / s_out in fp32, each product and the sum rounded
-/// to fp32. Build it with make_add_params, which fills the data of both modes.
+/// In rounding_mode::onnxruntime (add<A, B, rounding_mode::onnxruntime>), onnxruntime's
+/// QLinearAdd kernel on x86-64 with AVX2 (MLAS, MlasQLinearAddS8KernelAvx2/U8, which the QDQ
+/// fusion DQ → Add → Q runs), the multipliers unused. On the codes as the model stores them
+/// (a + code_offset: uint8 codes for a uint8 model):
+///   fixed = fp32(zc) − fma(a_ratio, fp32(za), fp32(b_ratio · fp32(zb)))   (zero points as stored)
+///   acc   = fma(fp32(a), a_ratio, fma(fp32(b), b_ratio, fixed))
+/// and with a_first the roles of A and B swapped in both lines (onnxruntime passes a broadcast A
+/// to MLAS as its second, scalar operand),
+///   out   = clamp(round_half_even(acc) − code_offset, act_min, act_max)
+/// a_ratio = s_a / s_out and b_ratio = s_b / s_out in fp32 and every fma rounded once
+/// (fp32_fma); an acc outside (−2^31, 2^31) or NaN gives act_min (cvtps2dq's 0x80000000, which
+/// saturates to the type's minimum). a_first is set when onnxruntime's broadcast loop holds A
+/// fixed over its inner span, i.e. when A is broadcast along the innermost dimension of the
+/// output (in ONNX's order) that is not 1; the generator computes it. code_offset is 128 for
+/// uint8 tensors, and for int8 ones that onnxruntime converts to uint8 on x86 (a QuantizeLinear
+/// read by one DequantizeLinear: QDQS8ToU8Transformer); the generator decides. onnxruntime on
+/// Arm64 uses an integer rule instead (MlasCalcQLinearAddParameters), which differs on ties.
+/// Build it with make_add_params, which fills the data of both modes.
 struct add_params {
   std::int32_t a_zero_point = 0;
   quantized_multiplier a_multiplier{0, 0};
@@ -79,8 +91,11 @@ struct add_params {
   std::int32_t left_shift = 20;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  float a_ratio = 0.0f; ///< s_a / s_out (fp32), onnxruntime mode only
-  float b_ratio = 0.0f; ///< s_b / s_out (fp32), onnxruntime mode only
+  float a_ratio = 0.0f;          ///< s_a / s_out (fp32), onnxruntime mode only
+  float b_ratio = 0.0f;          ///< s_b / s_out (fp32), onnxruntime mode only
+  float fixed = 0.0f;            ///< zc − (a_ratio·za + b_ratio·zb) as MLAS computes it
+  std::int32_t code_offset = 0;  ///< 128 when the model stores the three tensors as uint8
+  bool a_first = false;          ///< add A's term first (A held fixed by the broadcast loop)
 };
 
 /// Quantization of an int8 multiplication:
@@ -109,14 +124,22 @@ struct mul_params {
 
 /// add_params from the float scales and zero points of both inputs and of the output, and the
 /// int8 range of the fused activation (e.g. activation_clamp(...); default: none). Multipliers are
-/// computed in double from the float scales.
+/// computed in double from the float scales. For the onnxruntime mode: `code_offset` (128 when
+/// the model's tensors are uint8, whose codes and zero points are the int8 ones + 128) and
+/// `a_first` (see add_params).
 constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127}) {
+                                     activation_range act = {-128, 127},
+                                     std::int32_t code_offset = 0, bool a_first = false) {
   constexpr std::int32_t left_shift = 20;
   const double sa = a_scale, sb = b_scale, so = out_scale;
   const double twice_max = 2.0 * (sa > sb ? sa : sb);
+  const float a_ratio = fp32_div(a_scale, out_scale), b_ratio = fp32_div(b_scale, out_scale);
+  const auto stored = [&](std::int32_t zp) { return static_cast<float>(zp + code_offset); };
+  const float zero_terms =
+      a_first ? fp32_fma(b_ratio, stored(b_zero_point), fp32_mul(a_ratio, stored(a_zero_point)))
+              : fp32_fma(a_ratio, stored(a_zero_point), fp32_mul(b_ratio, stored(b_zero_point)));
   return {a_zero_point,
           quantize_multiplier(sa / twice_max),
           b_zero_point,
@@ -126,8 +149,23 @@ constexpr add_params make_add_params(float a_scale, std::int32_t a_zero_point, f
           left_shift,
           act.min,
           act.max,
-          fp32_div(a_scale, out_scale),
-          fp32_div(b_scale, out_scale)};
+          a_ratio,
+          b_ratio,
+          fp32_fma(stored(out_zero_point), 1.0f, -zero_terms), // one rounding, as fp32 minus
+          code_offset,
+          a_first};
+}
+
+/// One output of add in rounding_mode::onnxruntime (see add_params), from int8 codes.
+constexpr std::int8_t onnxruntime_add(const add_params &p, std::int8_t a, std::int8_t b) {
+  const float fa = static_cast<float>(a + p.code_offset);
+  const float fb = static_cast<float>(b + p.code_offset);
+  const float acc = p.a_first ? fp32_fma(fb, p.b_ratio, fp32_fma(fa, p.a_ratio, p.fixed))
+                              : fp32_fma(fa, p.a_ratio, fp32_fma(fb, p.b_ratio, p.fixed));
+  if (!(acc > -2147483648.0f && acc < 2147483648.0f))
+    return static_cast<std::int8_t>(p.act_min);
+  const double r = round_half_even(static_cast<double>(acc)) - p.code_offset;
+  return static_cast<std::int8_t>(r < p.act_min ? p.act_min : (r > p.act_max ? p.act_max : r));
 }
 
 /// mul_params from the float scales and zero points of both inputs and of the output, and the int8

@@ -67,9 +67,7 @@ struct kernel<backends::ref, add<ShapeA, ShapeB, R>> {
   template <bool Narrow = false>
   static constexpr std::int8_t one(const add_params &p, std::int8_t a, std::int8_t b) {
     if constexpr (R == rounding_mode::onnxruntime)
-      return requantize_fp32(fp32_add(fp32_mul(static_cast<float>(a - p.a_zero_point), p.a_ratio),
-                                      fp32_mul(static_cast<float>(b - p.b_zero_point), p.b_ratio)),
-                             p.output_zero_point, p.act_min, p.act_max);
+      return onnxruntime_add(p, a, b);
     std::int32_t a_shifted = 0, b_shifted = 0;
     if constexpr (Narrow) {
       a_shifted = (a - p.a_zero_point) * (std::int32_t{1} << p.left_shift);

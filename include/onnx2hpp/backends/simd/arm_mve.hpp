@@ -724,11 +724,20 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, add<SA, SB, R>> {
   using layer = add<SA, SB, R>;
   using mve = simd::isa::arm_mve;
 
+  /// Whether every onnxruntime-mode sum is finite and well inside int32, where VCVTN's
+  /// saturation never happens (onnxruntime_add maps sums beyond 2^31 to act_min: ref does that).
+  static bool small_onnxruntime_sum(const add_params &p) {
+    const auto mag = [](float v) { return v < 0.0f ? -v : v; };
+    const float bound = mag(p.fixed) + 384.0f * (mag(p.a_ratio) + mag(p.b_ratio));
+    return bound < 1073741824.0f && p.code_offset >= 0 && p.code_offset <= 128; // NaN: false
+  }
+
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const add_params &p = l.params;
     if (!simd::mve::elementwise_zero_points(p.a_zero_point, p.b_zero_point, 1 << 30) ||
-        p.left_shift < 0 || (R == rounding_mode::onnxruntime && !mve::vector_fp32)) {
+        p.left_shift < 0 ||
+        (R == rounding_mode::onnxruntime && (!mve::vector_fp32 || !small_onnxruntime_sum(p)))) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
@@ -738,13 +747,17 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, add<SA, SB, R>> {
       simd::mve::for_each_quad<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
                                            std::size_t ib, std::size_t sb, mve_pred16_t live,
                                            std::size_t n) {
+        // onnxruntime_add: the codes as stored (+ code_offset), two fused multiply-adds.
         const float32x4_t fa =
-            __arm_vcvtq_f32_s32(simd::mve::load_offset(a + ia, sa, live, p.a_zero_point));
+            __arm_vcvtq_f32_s32(simd::mve::load_offset(a + ia, sa, live, -p.code_offset));
         const float32x4_t fb =
-            __arm_vcvtq_f32_s32(simd::mve::load_offset(b + ib, sb, live, p.b_zero_point));
+            __arm_vcvtq_f32_s32(simd::mve::load_offset(b + ib, sb, live, -p.code_offset));
+        const float32x4_t fixed = __arm_vdupq_n_f32(p.fixed);
         const float32x4_t v =
-            __arm_vaddq_f32(__arm_vmulq_n_f32(fa, p.a_ratio), __arm_vmulq_n_f32(fb, p.b_ratio));
-        simd::mve::store_lanes(mve::round_fp32(v, p.output_zero_point, p.act_min, p.act_max),
+            p.a_first
+                ? __arm_vfmaq_n_f32(__arm_vfmaq_n_f32(fixed, fa, p.a_ratio), fb, p.b_ratio)
+                : __arm_vfmaq_n_f32(__arm_vfmaq_n_f32(fixed, fb, p.b_ratio), fa, p.a_ratio);
+        simd::mve::store_lanes(mve::round_fp32(v, -p.code_offset, p.act_min, p.act_max),
                                out + o, n, l.lut);
       });
 #endif

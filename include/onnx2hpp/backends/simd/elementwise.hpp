@@ -173,39 +173,44 @@ struct kernel<backends::basic_simd<E, I>, add<SA, SB, R>> {
   }
 
 private:
-  /// onnxruntime mode: fp32(a − a_zp)·a_ratio + fp32(b − b_zp)·b_ratio, each product and the sum
-  /// rounded to fp32 (no FMA: fp32_rounded), then requantize_fp32, as the ref kernel.
+  /// onnxruntime mode: onnxruntime_add (layers/elementwise.hpp) lane for lane, two fused
+  /// multiply-adds per output. Without a fused multiply-add on the target, the scalar definition.
   static void run_fp32(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                        std::int8_t *out) {
-    const add_params &p = l.params;
-    const simd::float_window fw =
-        simd::make_float_window(p.output_zero_point, p.act_min, p.act_max);
-    if (!fw.exact || !simd::detail::small_zero_point(p.a_zero_point, 1 << 30) ||
-        !simd::detail::small_zero_point(p.b_zero_point, 1 << 30)) {
-      kernel<backends::ref, layer>::run(l, inputs, out);
-      return;
-    }
     using batch = typename I::batch;
     using fm = simd::float_math<I>;
     using fbatch = typename fm::fbatch;
-    constexpr std::size_t L = I::lanes;
-    const typename fm::window win(fw);
-    const fbatch ar(p.a_ratio), br(p.b_ratio);
-    const batch azp(p.a_zero_point), bzp(p.b_zero_point);
-    const std::int8_t *a = inputs[0], *b = inputs[1];
-    simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia, std::size_t sa,
-                                                     std::size_t ib, std::size_t sb,
-                                                     std::size_t len) {
-      for (std::size_t i = 0; i < len; i += L) {
-        const std::size_t nl = len - i < L ? len - i : L;
-        const batch av = simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) - azp;
-        const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
-        const fbatch as = simd::fp32_rounded(fm::to_float(av) * ar);
-        const fbatch bs = simd::fp32_rounded(fm::to_float(bv) * br);
-        I::store_i8(fm::requantize_fp32(as + bs, win), out + o + i, nl);
-        simd::apply_lut(l.lut, out + o + i, nl);
-      }
-    });
+    if constexpr (!simd::has_fused_fma<sizeof(typename fbatch::register_type)>) {
+      kernel<backends::ref, layer>::run(l, inputs, out);
+    } else {
+      const add_params &p = l.params;
+      constexpr std::size_t L = I::lanes;
+      const fbatch ar(p.a_ratio), br(p.b_ratio), fixed(p.fixed);
+      // Clamping to [act_min, act_max] + code_offset in float before rounding equals clamping
+      // after (integer bounds, monotonic rounding); outside (−2^31, 2^31) and NaN give act_min.
+      const fbatch lo(static_cast<float>(p.act_min + p.code_offset)),
+          hi(static_cast<float>(p.act_max + p.code_offset)), limit(2147483648.0f);
+      const batch offset(p.code_offset);
+      const std::int8_t *a = inputs[0], *b = inputs[1];
+      simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia,
+                                                       std::size_t sa, std::size_t ib,
+                                                       std::size_t sb, std::size_t len) {
+        for (std::size_t i = 0; i < len; i += L) {
+          const std::size_t nl = len - i < L ? len - i : L;
+          const fbatch fa =
+              fm::to_float(simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) + offset);
+          const fbatch fb =
+              fm::to_float(simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) + offset);
+          const fbatch acc =
+              p.a_first ? simd::fused_fma(fb, br, simd::fused_fma(fa, ar, fixed))
+                        : simd::fused_fma(fa, ar, simd::fused_fma(fb, br, fixed));
+          const fbatch v = xsimd::select(xsimd::abs(acc) < limit, // false for NaN
+                                         xsimd::min(xsimd::max(acc, lo), hi), lo);
+          I::store_i8(xsimd::nearbyint_as_int(v) - offset, out + o + i, nl);
+          simd::apply_lut(l.lut, out + o + i, nl);
+        }
+      });
+    }
   }
 };
 

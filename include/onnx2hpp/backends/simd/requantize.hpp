@@ -164,6 +164,44 @@ inline Batch fp32_rounded(Batch v) {
 #endif
 }
 
+/// Whether fused_fma is one fused multiply-add per lane for float batches of `Bytes` bytes: x86
+/// with FMA3 (AVX-512 has it), AArch64. Elsewhere callers that need the single rounding (the
+/// onnxruntime-mode add) run the scalar definition (fp32_fma).
+template <std::size_t Bytes>
+inline constexpr bool has_fused_fma =
+#if defined(__x86_64__) && defined(__FMA__)
+    Bytes == 16 || Bytes == 32 ||
+#endif
+#if defined(__x86_64__) && defined(__AVX512F__)
+    Bytes == 64 ||
+#endif
+#if defined(__aarch64__)
+    Bytes == 16 ||
+#endif
+    false;
+
+/// x · y + z per lane, rounded once (fp32_fma lane for lane). Requires has_fused_fma.
+template <class Batch>
+inline Batch fused_fma(Batch x, Batch y, Batch z) {
+  constexpr std::size_t bytes = sizeof(typename Batch::register_type);
+  static_assert(has_fused_fma<bytes>, "no fused multiply-add for this batch on this target");
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (bytes == 64)
+    return Batch(_mm512_fmadd_ps(x, y, z));
+#endif
+#if defined(__x86_64__) && defined(__FMA__)
+  if constexpr (bytes == 32)
+    return Batch(_mm256_fmadd_ps(x, y, z));
+  if constexpr (bytes == 16)
+    return Batch(_mm_fmadd_ps(x, y, z));
+#endif
+#if defined(__aarch64__)
+  if constexpr (bytes == 16)
+    return Batch(vfmaq_f32(z, x, y));
+#endif
+  return z; // unreachable: the static_assert above
+}
+
 /// onnxruntime-mode (fp32) requantization, lane for lane the scalar requantize_fp32 and
 /// requantize_float of core/fixed_point.hpp:
 ///   v = fp32(acc) · scale   (int32 → float rounds to nearest even, as static_cast; one fp32
