@@ -69,6 +69,26 @@ TEST_SUITE("recognize_qdq") {
     CHECK(g.at(g.ops[1].output()).quant->scale_at(0) == doctest::Approx(0.2));
   }
 
+  TEST_CASE("int8 Q -> DQ pairs onnxruntime stores as uint8 on x86 get code_offset 128") {
+    // QDQS8ToU8: a QuantizeLinear read by one DequantizeLinear with the same zero point.
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 4});
+    auto xq = m.quantize(x, 0.1f, -3, true);
+    auto a = m.dequantize(xq, 0.1f, -3, true);
+    m.node("Relu", {a}, "relu");
+    auto shared = m.quantize(model_builder::out("relu"), 0.1f, 5, true);
+    m.node("Add", {m.dequantize(shared, 0.1f, 5, true), m.dequantize(shared, 0.1f, 5, true)},
+           "add");
+    m.output(m.dequantize(m.quantize(model_builder::out("add"), 0.2f, 1, true), 0.2f, 1, true),
+             TP::FLOAT, {1, 4});
+    auto g = recognized(m);
+    const auto &relu = *ops_of(g, ir::op_kind::activation)[0];
+    const auto &add = *ops_of(g, ir::op_kind::add)[0];
+    CHECK(g.at(relu.input(0)).code_offset == 128); // the input's Q -> one DQ
+    CHECK(g.at(add.input(0)).code_offset == 0);    // one Q read by two DQs: stays int8
+    CHECK(g.at(add.output()).code_offset == 128);
+  }
+
   TEST_CASE("Q of float constant weights is evaluated, rounding half to even") {
     model_builder m;
     auto x = m.input("x", TP::FLOAT, {1, 4});

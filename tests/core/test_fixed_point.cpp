@@ -2,10 +2,12 @@
 // Expected values are derived by hand in the comments next to each check.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <random>
 #include <utility>
 
 #include "onnx2hpp/core/constexpr_math.hpp"
@@ -522,6 +524,38 @@ TEST_CASE("srdhm / rounding_divide_by_pot / multiply agree with exact formulatio
       ++bad;
   }
   CHECK(bad == 0);
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("core");
+
+TEST_CASE("fp32_fma: one rounding, as std::fma, in constant expressions too") {
+  // u = 1 + 2^-23: u·u + 2^-24 = 1 + 2.5·2^-23 + 2^-46, just above the midpoint between the floats
+  // 1 + 2·2^-23 and 1 + 3·2^-23: one rounding goes up. Rounding u·u first drops the 2^-46 and
+  // leaves an exact tie, which goes to the even 1 + 2·2^-23.
+  constexpr float u = 1.0f + 0x1p-23f;
+  static_assert(fp32_fma(u, u, 0x1p-24f) == 1.0f + 0x3p-23f);    // above the midpoint: up
+  static_assert(fp32_fma(2.0f, 3.0f, 1.0f) == 7.0f);
+  static_assert(fp32_fma(u, u, -1.0f) == 0x1p-22f + 0x1p-46f);   // exact
+  static_assert(fp32_fma(0.0f, 5.0f, -0.0f) == 0.0f);
+  // Against the host's std::fma over random operands, many of them near rounding midpoints.
+  std::mt19937_64 g(7);
+  std::uniform_int_distribution<std::uint32_t> mant(0, (1u << 23) - 1);
+  std::uniform_int_distribution<int> expo(-12, 12);
+  const auto random_float = [&] {
+    const float f = std::ldexp(1.0f + static_cast<float>(mant(g)) * 0x1p-23f, expo(g));
+    return (g() & 1) != 0 ? -f : f;
+  };
+  int differ = 0;
+  for (int i = 0; i < 200000; ++i) {
+    float a = random_float(), b = random_float(), c = random_float();
+    if (i % 2 == 0) // c cancels a·b to a value next to a tie
+      c = -std::nearbyint(a * b) + 0.5f;
+    differ += std::bit_cast<std::uint32_t>(fp32_fma(a, b, c)) !=
+              std::bit_cast<std::uint32_t>(std::fma(a, b, c));
+  }
+  CHECK(differ == 0);
 }
 
 TEST_SUITE_END();

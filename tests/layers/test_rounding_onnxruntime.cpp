@@ -111,42 +111,71 @@ TEST_SUITE("layers") {
   }
 
   TEST_CASE("add in onnxruntime mode: fp32 ratios, ties to even") {
-    // s_a = 0.5, s_b = 0.25, s_out = 1, zero points 0, 0, 10:
-    //   a = 5, b = 0: 2.5 -> 2;  a = 3, b = 0: 1.5 -> 2;  a = −5, b = 0: −2.5 -> −2;
-    //   a = 1, b = 2: 0.5 + 0.5 = 1 -> 1;  a = 1, b = 0: 0.5 -> 0;  a = −3, b = 0: −1.5 -> −2.
+    // s_a = 0.5, s_b = 0.25, s_out = 1, zero points 0, 0, 10 (exact ratios, so every order of
+    // the fused multiply-adds gives the exact sum + 10):
+    //   a = 5, b = 0: 12.5 -> 12;  a = 3, b = 0: 11.5 -> 12;  a = −5, b = 0: 7.5 -> 8;
+    //   a = 1, b = 2: 11 -> 11;  a = 1, b = 0: 10.5 -> 10;  a = −3, b = 0: 8.5 -> 8.
     constexpr add_params p = make_add_params(0.5f, 0, 0.25f, 0, 1.0f, 10);
     using k = kernel<backends::ref, add<shape<1>, shape<1>, rounding_mode::onnxruntime>>;
     using kf = kernel<backends::ref, add<shape<1>, shape<1>>>;
-    static_assert(p.a_ratio == 0.5f && p.b_ratio == 0.25f);
+    static_assert(p.a_ratio == 0.5f && p.b_ratio == 0.25f && p.fixed == 10.0f);
     static_assert(k::one(p, 5, 0) == 12);
     static_assert(k::one(p, 3, 0) == 12);
     static_assert(k::one(p, -5, 0) == 8);
     static_assert(k::one(p, 1, 2) == 11);
     static_assert(k::one(p, 1, 0) == 10);
     static_assert(k::one(p, -3, 0) == 8);
-    static_assert(k::one(p, 127, 127) == 105); // 63.5 + 31.75 = 95.25 -> 95, + 10
+    static_assert(k::one(p, 127, 127) == 105); // 63.5 + 31.75 + 10 = 105.25 -> 105
     // fixed point rounds the first tie away from zero
     static_assert(kf::one(p, 5, 0) == 13);
     CHECK(k::one(p, -5, 0) == 8);
   }
 
-  TEST_CASE("mul in onnxruntime mode: fp32 scale s_a·s_b/s_out, ties to even") {
-    // s_a = s_b = 0.5, s_out = 1: scale 0.25; zero points 1, 0, −1; acc = (a − 1)·b:
-    //   (3, 1): 2·0.25 = 0.5 -> 0 -> −1;  (3, 3): 1.5 -> 2 -> 1;  (−1, 5): −2.5 -> −2 -> −3;
-    //   (7, 1): 1.5 -> 2 -> 1.
+  TEST_CASE("add in onnxruntime mode: the order of the fused multiply-adds decides near ties") {
+    // s_a = 0.1, s_b = 0.05, s_out = 0.3, z_a = −3: in real numbers a = −128, b = 37 gives
+    // 0 + (−125)/3 + 37/6 = −35.5, a tie. In fp32, a_ratio = 0x1.555554p−2 and b_ratio =
+    // 0x1.555554p−3 lie just below 1/3 and 1/6, fixed = zc − (a_ratio·z_a + …) = 0x1.fffffep−1
+    // just below 1: adding B's term first then A's lands below −35.5 (-> −36); A's first (what
+    // onnxruntime does when A is the broadcast operand) lands above it (-> −35).
+    constexpr add_params b_first = make_add_params(0.1f, -3, 0.05f, 0, 0.3f, 0);
+    constexpr add_params a_first = make_add_params(0.1f, -3, 0.05f, 0, 0.3f, 0, {-128, 127}, 0, true);
+    static_assert(b_first.a_ratio == 0x1.555554p-2f && b_first.fixed == 0x1.fffffep-1f);
+    static_assert(onnxruntime_add(b_first, -128, 37) == -36);
+    static_assert(onnxruntime_add(a_first, -128, 37) == -35);
+    // The stored codes matter: the same add on uint8 storage (codes and zero points + 128).
+    constexpr add_params stored_u8 =
+        make_add_params(0.1f, -3, 0.05f, 0, 0.3f, 0, {-128, 127}, 128, false);
+    static_assert(onnxruntime_add(b_first, -128, -119) == -61);
+    static_assert(onnxruntime_add(stored_u8, -128, -119) == -62);
+    // Sums beyond int32 give act_min, as cvtps2dq's 0x80000000 saturates to the type's minimum.
+    constexpr add_params huge = make_add_params(1e30f, 0, 1.0f, 0, 1.0f, 0, {-100, 120});
+    static_assert(onnxruntime_add(huge, 5, 0) == -100);
+    static_assert(onnxruntime_add(huge, -5, 0) == -100);
+    static_assert(onnxruntime_add(huge, 0, 7) == 7);
+  }
+
+  TEST_CASE("mul in onnxruntime mode: fp32 scale s_a·s_b/s_out, zero point added before rounding") {
+    // s_a = s_b = 0.5, s_out = 1: scale 0.25; zero points 1, 0, −1; acc = (a − 1)·b; the result
+    // is round_half_even(acc·0.25 + (−1)), as MLAS's QLinearMul adds the zero point in fp32:
+    //   (3, 1): 0.5 − 1 = −0.5 -> 0;  (3, 3): 1.5 − 1 = 0.5 -> 0;  (−1, 5): −2.5 − 1 = −3.5 -> −4;
+    //   (7, 1): 1.5 − 1 = 0.5 -> 0;  (3, 5): 2.5 − 1 = 1.5 -> 2.
+    // (Rounding first and adding −1 after would give −1, 1, −3, 1, 1.)
     constexpr mul_params p = make_mul_params(0.5f, 1, 0.5f, 0, 1.0f, -1);
     using k = kernel<backends::ref, mul<shape<1>, shape<1>, rounding_mode::onnxruntime>>;
     using kf = kernel<backends::ref, mul<shape<1>, shape<1>>>;
     static_assert(p.scale == 0.25f);
-    static_assert(k::one(p, 3, 1) == -1);
-    static_assert(k::one(p, 3, 3) == 1);
-    static_assert(k::one(p, -1, 5) == -3);
-    static_assert(k::one(p, 7, 1) == 1);
-    // (3, 5): 2.5 -> 2 -> 1, where the fixed-point mode rounds ties away from zero: 3 -> 2.
-    static_assert(k::one(p, 3, 5) == 1);
+    static_assert(k::one(p, 3, 1) == 0);
+    static_assert(k::one(p, 3, 3) == 0);
+    static_assert(k::one(p, -1, 5) == -4);
+    static_assert(k::one(p, 7, 1) == 0);
+    static_assert(k::one(p, 3, 5) == 2);
+    // the fixed-point mode rounds 2.5 away from zero: 3 − 1 = 2; −2.5 -> −3 -> −4.
     static_assert(kf::one(p, 3, 5) == 2);
-    static_assert(kf::one(p, -1, 5) == -4); // −2.5 -> −3 -> −4
-    CHECK(k::one(p, -1, 5) == -3);
+    static_assert(kf::one(p, -1, 5) == -4);
+    // uint8 storage: the zero point 127 is odd as well; exact ties round the same way.
+    constexpr mul_params u8 = make_mul_params(0.5f, 1, 0.5f, 0, 1.0f, -1, {-128, 127}, 128);
+    static_assert(onnxruntime_mul(u8, 2) == 0 && onnxruntime_mul(u8, -10) == -4);
+    CHECK(k::one(p, -1, 5) == -4);
   }
 
   TEST_CASE("average pools in onnxruntime mode: fp32(sum) · fp32(s_in / (s_out · count))") {

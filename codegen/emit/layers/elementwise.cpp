@@ -64,16 +64,21 @@ bool a_held_by_broadcast(const ir::tensor &a, const ir::tensor &out) {
   return true;
 }
 
-/// make_add_params' arguments after the activation range in onnxruntime mode: the code offset of
-/// a uint8 model and a_first (add_params), only where they differ from the defaults.
-std::string onnxruntime_add_arguments(const context &c, const ir::op &o) {
+/// make_add_params'/make_mul_params' arguments after the activation range in onnxruntime mode:
+/// the code offset onnxruntime computes with (uint8 storage) and, for add, a_first (add_params),
+/// only where they differ from the defaults.
+std::string onnxruntime_arguments(const context &c, const ir::op &o, bool table_activation) {
   if (!c.onnxruntime_rounding())
     return "";
   const auto &a = c.g.at(o.input(0)), &b = c.g.at(o.input(1)), &y = c.g.at(o.output());
-  // onnxruntime's QLinearAdd takes three tensors of one type; for mixed types (which it runs
-  // unfused, in float) the int8 form is used.
+  // onnxruntime's QLinearAdd/QLinearMul take three tensors of one type; for mixed types (which it
+  // runs unfused, in float), and before a table activation, the int8 form is used.
   const std::int32_t offset =
-      a.code_offset == b.code_offset && b.code_offset == y.code_offset ? y.code_offset : 0;
+      !table_activation && a.code_offset == b.code_offset && b.code_offset == y.code_offset
+          ? y.code_offset
+          : 0;
+  if (o.kind != op_kind::add)
+    return offset == 0 ? "" : fmt::format(", {}", offset);
   const bool a_first = a_held_by_broadcast(a, y);
   if (offset == 0 && !a_first)
     return "";
@@ -96,7 +101,7 @@ layer_code binary(context &c, const std::string &name, const ir::op &o) {
                   add ? "add" : "mul", float_literal(c.scale(o, o.input(0))),
                   c.zero_point(o, o.input(0)), float_literal(c.scale(o, o.input(1))),
                   c.zero_point(o, o.input(1)), float_literal(f.scale), f.zero_point, f.range,
-                  add ? onnxruntime_add_arguments(c, o) : "")};
+                  onnxruntime_arguments(c, o, !f.lut.empty()))};
   if (!f.lut.empty())
     fields.push_back("lut = " + f.lut);
   code.init = designated(fields);

@@ -106,11 +106,13 @@ struct add_params {
 /// multiplier is tiny) gives the fixed-point product 15 fraction bits, so the result is rounded
 /// once (to nearest, ties away from zero) instead of twice as in TFLite's Mul, whose
 /// high-multiply rounds to an integer before the final right shift.
-/// In rounding_mode::onnxruntime (mul<A, B, rounding_mode::onnxruntime>: onnxruntime's QLinearMul;
-/// output_multiplier unused):
-///   out = clamp(round_half_even(fp32(acc) · scale) + output_zero_point, act_min, act_max)
-/// with scale = s_a · s_b / s_out in fp32 (in that order). Build it with make_mul_params, which
-/// fills the data of both modes.
+/// In rounding_mode::onnxruntime (mul<A, B, rounding_mode::onnxruntime>: onnxruntime's QLinearMul
+/// on x86-64, MLAS's SSE2 kernel; output_multiplier unused), with the output zero point as stored
+/// (code_offset: as for add_params) added in fp32 before the rounding:
+///   out = clamp(round_half_even(fp32(fp32(acc) · scale) + fp32(zc + code_offset))
+///               − code_offset, act_min, act_max)
+/// with scale = s_a · s_b / s_out in fp32 (in that order); a sum outside (−2^31, 2^31) gives
+/// act_min, as for add. Build it with make_mul_params, which fills the data of both modes.
 struct mul_params {
   std::int32_t a_zero_point = 0;
   std::int32_t b_zero_point = 0;
@@ -119,7 +121,8 @@ struct mul_params {
   std::int32_t left_shift = 0;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  float scale = 0.0f; ///< s_a · s_b / s_out (fp32), onnxruntime mode only
+  float scale = 0.0f;           ///< s_a · s_b / s_out (fp32), onnxruntime mode only
+  std::int32_t code_offset = 0; ///< 128 when onnxruntime stores the tensors as uint8
 };
 
 /// add_params from the float scales and zero points of both inputs and of the output, and the
@@ -170,18 +173,37 @@ constexpr std::int8_t onnxruntime_add(const add_params &p, std::int8_t a, std::i
 
 /// mul_params from the float scales and zero points of both inputs and of the output, and the int8
 /// range of the fused activation (default: none). The multiplier is computed in double; the left
-/// shift is 15, reduced so that the multiplier's right shift stays <= 31.
+/// shift is 15, reduced so that the multiplier's right shift stays <= 31. `code_offset`: the
+/// onnxruntime mode's (see mul_params).
 constexpr mul_params make_mul_params(float a_scale, std::int32_t a_zero_point, float b_scale,
                                      std::int32_t b_zero_point, float out_scale,
                                      std::int32_t out_zero_point,
-                                     activation_range act = {-128, 127}) {
+                                     activation_range act = {-128, 127},
+                                     std::int32_t code_offset = 0) {
   const double sa = a_scale, sb = b_scale, so = out_scale;
   quantized_multiplier m = quantize_multiplier(sa * sb / so);
   const std::int32_t left_shift = m.shift + 31 < 15 ? m.shift + 31 : 15; // shift >= −31
   m.shift -= left_shift;
-  return {
-      a_zero_point, b_zero_point, out_zero_point, m,
-      left_shift,   act.min,      act.max,        fp32_div(fp32_mul(a_scale, b_scale), out_scale)};
+  return {a_zero_point,
+          b_zero_point,
+          out_zero_point,
+          m,
+          left_shift,
+          act.min,
+          act.max,
+          fp32_div(fp32_mul(a_scale, b_scale), out_scale),
+          code_offset};
+}
+
+/// The onnxruntime-mode output of mul for the product acc = (a − za)·(b − zb) (see mul_params).
+constexpr std::int8_t onnxruntime_mul(const mul_params &p, std::int32_t acc) {
+  const float product = fp32_mul(static_cast<float>(acc), p.scale);
+  const float sum =
+      fp32_fma(product, 1.0f, static_cast<float>(p.output_zero_point + p.code_offset));
+  if (!(sum > -2147483648.0f && sum < 2147483648.0f))
+    return static_cast<std::int8_t>(p.act_min);
+  const double r = round_half_even(static_cast<double>(sum)) - p.code_offset;
+  return static_cast<std::int8_t>(r < p.act_min ? p.act_min : (r > p.act_max ? p.act_max : r));
 }
 
 namespace detail {

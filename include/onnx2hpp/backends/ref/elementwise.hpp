@@ -124,8 +124,7 @@ struct kernel<backends::ref, mul<ShapeA, ShapeB, R>> {
     const std::int64_t acc =
         (std::int64_t{a} - p.a_zero_point) * (std::int64_t{b} - p.b_zero_point);
     if constexpr (R == rounding_mode::onnxruntime) // |acc| <= 255²: exact in fp32
-      return requantize_float(static_cast<std::int32_t>(acc), p.scale, p.output_zero_point,
-                              p.act_min, p.act_max);
+      return onnxruntime_mul(p, static_cast<std::int32_t>(acc));
     const auto shifted = saturate_cast<std::int32_t>(acc * (std::int64_t{1} << p.left_shift));
     return requantize(shifted, p.output_multiplier, p.output_zero_point, p.act_min, p.act_max);
   }

@@ -790,8 +790,17 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, mul<SA, SB, R>> {
   static void run(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                   std::int8_t *out) {
     const mul_params &p = l.params;
+    // onnxruntime mode: every |product · scale| + |zc| well inside int32 (else ref, which maps
+    // sums beyond 2^31 to act_min where VCVTN would saturate).
+    const auto mag = [](float v) { return v < 0.0f ? -v : v; };
+    const float span_a = 128.0f + mag(static_cast<float>(p.a_zero_point));
+    const float span_b = 128.0f + mag(static_cast<float>(p.b_zero_point));
+    const bool small_sum = p.code_offset >= 0 && p.code_offset <= 128 &&
+                           p.output_zero_point >= -(1 << 20) && p.output_zero_point <= (1 << 20) &&
+                           mag(p.scale) * span_a * span_b + 2097152.0f < 1073741824.0f; // NaN: no
     if (!simd::mve::elementwise_zero_points(p.a_zero_point, p.b_zero_point, 1 << 15) ||
-        p.left_shift < 0 || (R == rounding_mode::onnxruntime && !mve::vector_fp32)) {
+        p.left_shift < 0 ||
+        (R == rounding_mode::onnxruntime && (!mve::vector_fp32 || !small_sum))) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
     }
@@ -808,8 +817,12 @@ struct kernel<backends::basic_simd<E, simd::isa::arm_mve>, mul<SA, SB, R>> {
       int32x4_t q;
       if constexpr (R == rounding_mode::onnxruntime) {
 #if defined(ONNX2HPP_SIMD_HAS_ARM_MVE_FP)
-        q = mve::requantize_fp32(acc, __arm_vdupq_n_f32(p.scale), p.output_zero_point, p.act_min,
-                                 p.act_max);
+        // onnxruntime_mul: fp32 product, + the stored zero point in fp32, rounded once more.
+        const float32x4_t sum =
+            __arm_vaddq_f32(__arm_vmulq_n_f32(__arm_vcvtq_f32_s32(acc), p.scale),
+                            __arm_vdupq_n_f32(static_cast<float>(p.output_zero_point +
+                                                                 p.code_offset)));
+        q = mve::round_fp32(sum, -p.code_offset, p.act_min, p.act_max);
 #else
         q = acc; // not reached: the fp32 mode runs on ref without floating-point MVE
 #endif

@@ -226,7 +226,7 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
     // |q − zp| <= 2^15 keeps the product of the two differences inside int32.
     if (!simd::detail::small_zero_point(p.a_zero_point, (1 << 15) - 128) ||
         !simd::detail::small_zero_point(p.b_zero_point, (1 << 15) - 128) ||
-        (fp32 ? !simd::make_float_window(p.output_zero_point, p.act_min, p.act_max).exact
+        (fp32 ? !simd::detail::small_zero_point(p.output_zero_point + p.code_offset, 1 << 24)
               : p.left_shift < 0)) {
       kernel<backends::ref, layer>::run(l, inputs, out);
       return;
@@ -235,10 +235,14 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
     using vm = simd::vector_math<I>;
     using fm = simd::float_math<I>;
     constexpr std::size_t L = I::lanes;
-    // onnxruntime mode: requantize_float(acc, scale) of the exact int32 product, as ref.
-    const typename fm::window fwin(
-        simd::make_float_window(p.output_zero_point, p.act_min, p.act_max));
-    const typename fm::fbatch fscale(p.scale);
+    // onnxruntime mode: onnxruntime_mul of the exact int32 product, as ref: the product and the
+    // sum with the stored zero point each rounded to fp32 (fp32_rounded: no FMA contraction);
+    // clamping in float to integer bounds before rounding equals clamping after.
+    using fbatch = typename fm::fbatch;
+    const fbatch fscale(p.scale), fzero(static_cast<float>(p.output_zero_point + p.code_offset)),
+        flo(static_cast<float>(p.act_min + p.code_offset)),
+        fhi(static_cast<float>(p.act_max + p.code_offset)), flimit(2147483648.0f);
+    const batch offset(p.code_offset);
     const batch left(p.left_shift > 31 ? 31 : p.left_shift);
     const simd::split_multiplier mo = simd::split(p.output_multiplier);
     const simd::output_window win =
@@ -252,10 +256,16 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
         const std::size_t nl = len - i < L ? len - i : L;
         const batch av = simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) - azp;
         const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
-        const batch q =
-            fp32 ? fm::requantize_float(av * bv, fscale, fwin)
-                 : vm::requantize(vm::saturating_shift_left(av * bv, left), batch(mo.multiplier),
-                                  batch(mo.left), batch(mo.right), win);
+        batch q;
+        if constexpr (fp32) {
+          const fbatch sum = simd::fp32_rounded(fm::to_float(av * bv) * fscale) + fzero;
+          q = xsimd::nearbyint_as_int(xsimd::select(xsimd::abs(sum) < flimit, // false for NaN
+                                                    xsimd::min(xsimd::max(sum, flo), fhi), flo)) -
+              offset;
+        } else {
+          q = vm::requantize(vm::saturating_shift_left(av * bv, left), batch(mo.multiplier),
+                             batch(mo.left), batch(mo.right), win);
+        }
         I::store_i8(q, out + o + i, nl);
         simd::apply_lut(l.lut, out + o + i, nl);
       }
