@@ -108,6 +108,12 @@ private:
       return refuse(fmt::format("its input '{}' is a constant, which onnx2hpp folds only through "
                                 "Reshape and Transpose",
                                 in.name));
+    if (constant && g_.is_output(o.output()))
+      return refuse(
+          fmt::format("its input '{}' is a constant and its output a graph output", in.name));
+    if (o.kind == op_kind::transpose &&
+        (!in.shape_known || !ir::is_permutation(o.get<ir::perm_attrs>().perm, in.shape.size())))
+      return refuse("its perm is not a permutation of its input's axes");
     if (q.per_channel()) {
       std::optional<int> axis;
       if (o.kind == op_kind::transpose) {

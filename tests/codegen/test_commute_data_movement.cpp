@@ -276,4 +276,20 @@ TEST_SUITE("commute_data_movement") {
     CHECK(contains(h.info.warnings[0], "node 'wslice' (Slice)"));
     CHECK(contains(h.info.warnings[0], "is a constant"));
   }
+
+  TEST_CASE("a move of a quantized constant into a graph output stays and is refused") {
+    model_builder m;
+    auto x = quantized_input(m, {1, 8});
+    auto wq = m.dequantize_weights("w", {2, 4}, {1, 2, 3, 4, 5, 6, 7, 8}, {0.01f});
+    m.node("Reshape", {wq, m.int64s("shape", {1}, {8})}, "wflat");
+    m.output(m.dequantize(m.quantize(x, 0.1f, 3, true), 0.1f, 3, true), TP::FLOAT, {1, 8});
+    m.output(model_builder::out("wflat"), TP::FLOAT, {8});
+    auto g = commuted(m);
+    REQUIRE(g.info.warnings.size() == 1);
+    CHECK(contains(g.info.warnings[0], "node 'wflat' (Reshape)"));
+    CHECK(contains(g.info.warnings[0], "graph output"));
+    auto [kind, message] = failure_of([&] { passes::run_default_pipeline(m.import()); });
+    CHECK(kind == failure::unsupported_model);
+    CHECK(contains(message, "node 'wflat' (Reshape)"));
+  }
 }
