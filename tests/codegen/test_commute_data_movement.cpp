@@ -227,6 +227,8 @@ TEST_SUITE("commute_data_movement") {
     CHECK(kind == failure::unsupported_model);
     CHECK(contains(message, "node 'pad' (Pad)"));
     CHECK(contains(message, "is not quantized"));
+    CHECK(contains(message, "warnings:")); // why it was not moved goes with the refusal
+    CHECK(contains(message, "is not a value of its input's grid"));
   }
 
   TEST_CASE("a Concat of differently quantized inputs stays and is refused, naming the node") {
