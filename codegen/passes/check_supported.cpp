@@ -63,10 +63,16 @@ ir::graph check_supported(ir::graph g) {
   for (const auto &o : g.ops)
     if (auto p = problem(g, o); !p.empty())
       problems.push_back(fmt::format("  node '{}' ({}): {}", o.name, o.onnx_type, p));
-  if (!problems.empty())
+  if (!problems.empty()) {
+    // The warnings of earlier passes often say why (a data-movement op left float, ...): the
+    // generator prints them only after a successful run, so they go with the refusal.
+    auto notes = g.info.warnings.empty()
+                     ? std::string()
+                     : fmt::format("\nwarnings:\n  {}", fmt::join(g.info.warnings, "\n  "));
     throw error(failure::unsupported_model,
-                fmt::format("'{}' cannot be converted:\n{}", g.info.source_path,
-                            fmt::join(problems, "\n")));
+                fmt::format("'{}' cannot be converted:\n{}{}", g.info.source_path,
+                            fmt::join(problems, "\n"), notes));
+  }
   return g;
 }
 

@@ -33,6 +33,16 @@ ir::graph recognize_qoperator(ir::graph g);
 /// agree), Q of a float constant is evaluated. Needs Cast(uint8 -> uint8) gone (drop_identities).
 ir::graph recognize_qdq(ir::graph g);
 
+/// Data movement commutes with quantization: a Reshape/Flatten/Squeeze/Unsqueeze, Transpose,
+/// Slice, MaxPool, nearest Resize, constant Pad or Concat that reads quantized tensors (a DQ's
+/// input, after recognize_qdq) but writes a float one now writes its input's element type and
+/// quantization (DQ -> move -> X becomes move -> DQ -> X). A per-channel quantization follows its
+/// axis through Reshape/Transpose; a quantized constant is moved by evaluating the op; a float
+/// graph output keeps its value behind a boundary `dequantize`. Moves that would not be exact
+/// (Concat of differently quantized inputs, Pad with a constant off the grid, non-nearest Resize)
+/// are left, with a warning, for check_supported to refuse.
+ir::graph commute_data_movement(ir::graph g);
+
 /// onnxruntime's integer-op dialect: ConvInteger/MatMulInteger -> Cast(float) -> Mul by a
 /// constant scale M (per tensor or per output channel) [-> Add of a constant bias b] becomes a
 /// conv/matmul whose input keeps its producer's quantization (x_s), with weight scale M / x_s and

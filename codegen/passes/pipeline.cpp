@@ -11,6 +11,7 @@ constexpr std::array pipeline{
     pass{"drop_identities", drop_identities},
     pass{"recognize_qoperator", recognize_qoperator},
     pass{"recognize_qdq", recognize_qdq},
+    pass{"commute_data_movement", commute_data_movement},
     pass{"recognize_integer_ops", recognize_integer_ops},
     pass{"split_batched_matmul", split_batched_matmul},
     pass{"canonicalize_ops", canonicalize_ops},

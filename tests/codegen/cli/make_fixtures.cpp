@@ -181,6 +181,35 @@ void hostile_fixtures(const std::filesystem::path &dir) {
              TP::FLOAT, {1, 100});
     m.save(dir / "reshape_count.onnx");
   }
+  // -- data movement on the float side of a DequantizeLinear
+  // ---------------------------------------
+  {
+    // onnxruntime's quantizer: DQ -> Flatten -> MatMul with no Q/DQ around the Flatten (converts).
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 2, 2, 2});
+    auto q = m.dequantize(m.quantize(x, 0.1f, 3, true), 0.1f, 3, true);
+    auto &flatten = m.node("Flatten", {q}, "fc_flat");
+    model_builder::attr(flatten, "axis", std::int64_t{1});
+    m.node("MatMul",
+           {model_builder::out("fc_flat"),
+            m.dequantize_weights("w", {8, 3}, std::vector<int>(24, 5), {0.01f})},
+           "fc");
+    m.output(m.dequantize(m.quantize(model_builder::out("fc"), 0.05f, 0, true), 0.05f, 0, true),
+             TP::FLOAT, {1, 3});
+    m.save(dir / "float_flatten_matmul.onnx");
+  }
+  {
+    // A float Pad whose constant is no value of the input's grid: not moved, refused by name.
+    model_builder m;
+    auto x = m.input("x", TP::FLOAT, {1, 2, 2, 2});
+    auto q = m.dequantize(m.quantize(x, 0.1f, 3, true), 0.1f, 3, true);
+    m.node("Pad",
+           {q, m.int64s("pads", {8}, {0, 0, 1, 0, 0, 0, 1, 0}), m.floats("value", {}, {0.05f})},
+           "pad");
+    m.node("Reshape", {model_builder::out("pad"), m.int64s("shape", {2}, {1, 16})}, "flat");
+    m.output(model_builder::out("flat"), TP::FLOAT, {1, 16});
+    m.save(dir / "float_pad_off_grid.onnx");
+  }
   // -- sizes -------------------------------------------------------------------------------------
   {
     model_builder m;
