@@ -55,6 +55,7 @@ constexpr std::array supported_ops{
     supported_op{"", "Mul", op_kind::mul},
     supported_op{"", "Neg", op_kind::activation},
     supported_op{"", "Pad", op_kind::pad},
+    supported_op{"", "PRelu", op_kind::prelu},
     supported_op{"", "QLinearConv", op_kind::qlinear_conv},
     supported_op{"", "QLinearMatMul", op_kind::qlinear_matmul},
     supported_op{"", "QuantizeLinear", op_kind::quantize},

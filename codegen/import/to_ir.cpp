@@ -204,6 +204,8 @@ private:
     const auto &type = node.op_type();
     if (type == "Relu")
       a.kind = ir::activation_kind::relu;
+    else if (type == "PRelu") // the slope is an input, read by canonicalize_ops
+      a.kind = ir::activation_kind::leaky_relu;
     else if (type == "LeakyRelu" || type == "QLinearLeakyRelu") {
       a.kind = ir::activation_kind::leaky_relu;
       a.alpha = float_attribute(node, "alpha", 0.01);
@@ -368,6 +370,7 @@ private:
     case op_kind::activation:
     case op_kind::qlinear_activation:
     case op_kind::clip:
+    case op_kind::prelu:
       return activation_of(node);
     default:
       return std::monostate{};

@@ -59,6 +59,7 @@ enum class op_kind : std::uint8_t {
   batch_norm,
   reduce_mean,
   clip,                        ///< Clip with min/max as inputs (opset >= 11)
+  prelu,                       ///< PRelu with its slope as an input (a scalar: a leaky_relu)
   qlinear_conv,                ///< QLinearConv
   qlinear_matmul,              ///< QLinearMatMul
   conv_integer,                ///< ConvInteger

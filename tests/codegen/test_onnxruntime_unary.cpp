@@ -79,6 +79,30 @@ TEST_SUITE("onnxruntime_unary") {
     CHECK(ir::to_string(a) == "hard_sigmoid(0.166667,0.5)");
   }
 
+  TEST_CASE("PRelu with one slope is a LeakyRelu; a slope per channel is refused") {
+    auto prelu = [](const std::vector<std::int64_t> &dims, const std::vector<float> &slope) {
+      model_builder m;
+      auto x = m.input("x", TP::FLOAT, {1, 4, 8, 8});
+      auto xd = m.dequantize(m.quantize(x, 0.04f, 30, true), 0.04f, 30, true);
+      m.node("PRelu", {xd, m.floats("slope", dims, slope)}, "op");
+      auto y =
+          m.dequantize(m.quantize(model_builder::out("op"), 0.02f, -50, true), 0.02f, -50, true);
+      m.output(y, TP::FLOAT, {1, 4, 8, 8});
+      return m;
+    };
+    auto g = passes::run_default_pipeline(prelu({1}, {0.25f}).import());
+    auto a = activation_of(g);
+    CHECK(a.kind == ir::activation_kind::leaky_relu);
+    CHECK(a.alpha == 0.25);
+    CHECK(ops_of(g, ir::op_kind::activation)[0]->inputs.size() == 1);
+    auto [kind, message] = failure_of([&] {
+      passes::run_default_pipeline(prelu({4, 1, 1}, {0.1f, 0.2f, 0.3f, 0.4f}).import());
+    });
+    CHECK(kind == failure::unsupported_model);
+    CHECK(contains(message, "'op' (PRelu)"));
+    CHECK(contains(message, "slope of shape [4,1,1] is not supported"));
+  }
+
   TEST_CASE("Celu with alpha 0 is refused with the node, op and attribute") {
     auto m = unary_model("Celu", 0.05f, 0, 0.02f, 0);
     model_builder::attr(*m.proto().mutable_graph()->mutable_node(2), "alpha", 0.0f);
