@@ -1,6 +1,7 @@
 #include "import/to_ir.hpp"
 
 #include "diagnostics/error.hpp"
+#include "diagnostics/printable.hpp"
 #include "import/dialect.hpp"
 #include "import/node_attributes.hpp"
 #include "import/onnx_tensor.hpp"
@@ -203,6 +204,8 @@ private:
     const auto &type = node.op_type();
     if (type == "Relu")
       a.kind = ir::activation_kind::relu;
+    else if (type == "PRelu") // the slope is an input, read by canonicalize_ops
+      a.kind = ir::activation_kind::leaky_relu;
     else if (type == "LeakyRelu" || type == "QLinearLeakyRelu") {
       a.kind = ir::activation_kind::leaky_relu;
       a.alpha = float_attribute(node, "alpha", 0.01);
@@ -215,6 +218,44 @@ private:
       // Opset < 11 carries min/max as attributes; later opsets as inputs (read by the passes).
       a.min = float_attribute(node, "min", -std::numeric_limits<float>::max());
       a.max = float_attribute(node, "max", std::numeric_limits<float>::max());
+    } else if (type == "HardSigmoid") {
+      a.kind = ir::activation_kind::hard_sigmoid;
+      a.alpha = float_attribute(node, "alpha", 0.2);
+      a.beta = float_attribute(node, "beta", 0.5);
+    } else if (type == "Elu" || type == "Celu" || type == "ThresholdedRelu") {
+      a.kind = type == "Elu"    ? ir::activation_kind::elu
+               : type == "Celu" ? ir::activation_kind::celu
+                                : ir::activation_kind::thresholded_relu;
+      a.alpha = float_attribute(node, "alpha", 1.0);
+      if (a.kind == ir::activation_kind::celu && a.alpha == 0.0)
+        unsupported(node, "Celu with alpha = 0 divides by zero");
+    } else if (type == "Selu") {
+      a.kind = ir::activation_kind::selu;
+      a.alpha = float_attribute(node, "alpha", 1.67326319217681884765625);
+      a.gamma = float_attribute(node, "gamma", 1.05070102214813232421875);
+    } else if (type == "Gelu") {
+      a.kind = ir::activation_kind::gelu;
+      auto approximate = string_attribute(node, "approximate", "none");
+      if (approximate != "none" && approximate != "tanh")
+        unsupported(node, fmt::format("attribute approximate='{}' is not 'none' or 'tanh'",
+                                      printable(approximate)));
+      a.tanh_gelu = approximate == "tanh";
+    } else {
+      static const std::pair<std::string_view, ir::activation_kind> plain[] = {
+          {"Tanh", ir::activation_kind::tanh},
+          {"Softplus", ir::activation_kind::softplus},
+          {"Softsign", ir::activation_kind::softsign},
+          {"Erf", ir::activation_kind::erf},
+          {"Exp", ir::activation_kind::exp},
+          {"Log", ir::activation_kind::log},
+          {"Sqrt", ir::activation_kind::sqrt},
+          {"Reciprocal", ir::activation_kind::reciprocal},
+          {"Abs", ir::activation_kind::abs},
+          {"Neg", ir::activation_kind::neg},
+          {"Mish", ir::activation_kind::mish}};
+      for (const auto &[onnx_type, kind] : plain)
+        if (type == onnx_type)
+          a.kind = kind;
     }
     return a;
   }
@@ -329,6 +370,7 @@ private:
     case op_kind::activation:
     case op_kind::qlinear_activation:
     case op_kind::clip:
+    case op_kind::prelu:
       return activation_of(node);
     default:
       return std::monostate{};

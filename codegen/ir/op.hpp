@@ -59,6 +59,7 @@ enum class op_kind : std::uint8_t {
   batch_norm,
   reduce_mean,
   clip,                        ///< Clip with min/max as inputs (opset >= 11)
+  prelu,                       ///< PRelu with its slope as an input (a scalar: a leaky_relu)
   qlinear_conv,                ///< QLinearConv
   qlinear_matmul,              ///< QLinearMatMul
   conv_integer,                ///< ConvInteger
@@ -158,19 +159,58 @@ struct batch_norm_attrs {
   double epsilon = 1e-5;
 };
 
-enum class activation_kind : std::uint8_t { relu, clip, leaky_relu, hard_swish, sigmoid };
+/// A point-wise (unary) function of one real value. relu, clip, leaky_relu, hard_swish and
+/// sigmoid may also fuse into the layer producing their input (a clamp or the library's table);
+/// every kind runs as a stand-alone 256-entry table computed by the generator
+/// (lower/onnxruntime_unary.hpp), as onnxruntime evaluates the ONNX operator.
+enum class activation_kind : std::uint8_t {
+  relu,
+  clip,
+  leaky_relu,
+  hard_swish,
+  sigmoid,
+  hard_sigmoid,
+  tanh,
+  elu,
+  selu,
+  celu,
+  softplus,
+  softsign,
+  erf,
+  exp,
+  log,
+  sqrt,
+  reciprocal,
+  abs,
+  neg,
+  thresholded_relu,
+  mish,
+  gelu,
+};
 std::string_view name_of(activation_kind k);
 
 /// A point-wise activation, in the real domain: relu(x) = max(x, 0); clip(x) = min(max(x, min),
 /// max); leaky_relu(x) = x >= 0 ? x : alpha * x; hard_swish(x) = x * relu6(x + 3) / 6;
-/// sigmoid(x) = 1 / (1 + exp(-x)).
+/// sigmoid(x) = 1 / (1 + exp(-x)); the others as their ONNX operator, with its float attributes
+/// (defaults as the ONNX spec): alpha of LeakyRelu, HardSigmoid, Elu, Selu, Celu and
+/// ThresholdedRelu, beta of HardSigmoid, gamma of Selu, Gelu's `approximate` ("tanh": tanh_gelu).
 struct activation {
   activation_kind kind = activation_kind::relu;
-  double alpha = 0.01; ///< leaky_relu
-  double min = 0.0;    ///< clip
-  double max = 0.0;    ///< clip
+  double alpha = 0.01;    ///< leaky_relu, hard_sigmoid, elu, selu, celu, thresholded_relu
+  double beta = 0.0;      ///< hard_sigmoid
+  double gamma = 0.0;     ///< selu
+  bool tanh_gelu = false; ///< gelu with approximate="tanh"
+  double min = 0.0;       ///< clip
+  double max = 0.0;       ///< clip
 };
 std::string to_string(const activation &a);
+/// The kinds that may fuse into the op producing their input (`fuse_activations`): a clamp
+/// (Relu, Clip) or a table the library builds (LeakyRelu, HardSwish, Sigmoid).
+inline bool is_fusable(const activation &a) {
+  return a.kind == activation_kind::relu || a.kind == activation_kind::clip ||
+         a.kind == activation_kind::leaky_relu || a.kind == activation_kind::hard_swish ||
+         a.kind == activation_kind::sigmoid;
+}
 /// Relu and Clip: a clamp of the quantized output (no table).
 inline bool is_clamp(const activation &a) {
   return a.kind == activation_kind::relu || a.kind == activation_kind::clip;

@@ -66,6 +66,7 @@ constexpr std::array<op_traits, static_cast<std::size_t>(op_kind::removed) + 1> 
     onnx(batch_norm, "batch_norm"),
     onnx(reduce_mean, "reduce_mean"),
     onnx(clip, "clip"),
+    onnx(prelu, "prelu"),
     onnx(qlinear_conv, "qlinear_conv"),
     onnx(qlinear_matmul, "qlinear_matmul"),
     onnx(conv_integer, "conv_integer"),

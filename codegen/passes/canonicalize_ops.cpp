@@ -35,6 +35,9 @@ public:
       case op_kind::clip:
         clip(g_.ops[i]);
         break;
+      case op_kind::prelu:
+        prelu(g_.ops[i]);
+        break;
       case op_kind::pad:
         pad(g_.ops[i]);
         break;
@@ -280,6 +283,25 @@ private:
       a.min = constant_operand(o, 1, "min").value->real_at(0);
     if (o.input(2) != ir::no_tensor)
       a.max = constant_operand(o, 2, "max").value->real_at(0);
+    o.kind = op_kind::activation;
+    o.attrs = a;
+    o.inputs.resize(1);
+  }
+
+  /// PRelu with one slope for every element: x > 0 ? x : slope * x, which is LeakyRelu with
+  /// alpha = slope (both give 0 at 0). The slope's real value is what DequantizeLinear gives
+  /// onnxruntime, fp32(q - zero_point) * scale, when it is quantized.
+  void prelu(ir::op &o) {
+    const auto &slope = constant_operand(o, 1, "slope");
+    if (slope.elements() != 1)
+      unsupported(o, fmt::format("PRelu with a slope of shape {} is not supported (only a "
+                                 "single slope for every element)",
+                                 ir::to_string(slope.shape)));
+    auto a = o.get<ir::activation>();
+    a.alpha = slope.value->real_at(0);
+    if (slope.quant)
+      a.alpha =
+          static_cast<float>(a.alpha - slope.quant->zero_point_at(0)) * slope.quant->scale_at(0);
     o.kind = op_kind::activation;
     o.attrs = a;
     o.inputs.resize(1);

@@ -28,8 +28,8 @@ bool can_fuse(const ir::graph &g, const ir::op &act, std::size_t act_index,
     return false;
   const auto &between = g.at(mid);
   const auto &out = g.at(act.output());
-  if (!between.quant)
-    return true; // a float intermediate: the activation was applied before quantization
+  if (!between.quant) // a float intermediate: the activation was applied before quantization;
+    return ir::is_fusable(act.get<ir::activation>()); // the library builds these tables
   return ir::is_clamp(act.get<ir::activation>()) && out.quant && between.type == out.type &&
          ir::same_quantization(*between.quant, *out.quant);
 }

@@ -51,11 +51,15 @@ TEST_CASE("an onnxruntime-style QDQ model reaches one IR op per library layer") 
   auto g = passes::run_default_pipeline(op_zoo_model().import());
   using k = ir::op_kind;
   auto kinds = kinds_of(g);
-  CHECK(kinds == std::vector<k>{k::quantize, k::conv, k::pad, k::max_pool, k::requantize, k::concat,
-                                k::activation, k::conv, k::add, k::mul, k::activation,
-                                k::average_pool, k::resize, k::global_average_pool, k::reshape,
-                                k::dense, k::softmax, k::dequantize});
+  CHECK(kinds ==
+        std::vector<k>{k::quantize,   k::conv,         k::pad,        k::max_pool,
+                       k::requantize, k::concat,       k::activation, k::conv,
+                       k::add,        k::mul,          k::activation, k::activation,
+                       k::activation, k::average_pool, k::resize,     k::global_average_pool,
+                       k::reshape,    k::dense,        k::softmax,    k::dequantize});
   CHECK(g.ops[1].fused_activation->kind == ir::activation_kind::leaky_relu);
   CHECK(g.ops[1].fused_activation->alpha == doctest::Approx(0.1));
-  CHECK(g.ops[12].get<ir::resize_attrs>().scales == std::vector<double>{1, 2, 2, 1}); // NHWC
+  CHECK(g.ops[11].get<ir::activation>().kind == ir::activation_kind::hard_sigmoid);
+  CHECK(g.ops[12].get<ir::activation>().kind == ir::activation_kind::tanh);
+  CHECK(g.ops[14].get<ir::resize_attrs>().scales == std::vector<double>{1, 2, 2, 1}); // NHWC
 }

@@ -2,6 +2,7 @@
 
 #include "diagnostics/printable.hpp"
 #include "emit/cpp_text.hpp"
+#include "lower/onnxruntime_unary.hpp"
 
 #include <fmt/format.h>
 
@@ -46,9 +47,23 @@ layer_code activation(context &c, const std::string &name, const ir::op &o) {
     code.init = fmt::format("{{.act_min = {0}_range.min, .act_max = {0}_range.max}}", name);
     return code;
   }
-  code.declarations = lut_declaration(name, a, in.scale_at(0), in.zero_point_at(0), out.scale_at(0),
-                                      out.zero_point_at(0));
   code.init = fmt::format("{{.lut = &{}_lut}}", name);
+  if (!a) { // a requantization: the library's identity table
+    code.declarations = lut_declaration(name, a, in.scale_at(0), in.zero_point_at(0),
+                                        out.scale_at(0), out.zero_point_at(0));
+    return code;
+  }
+  // Any other unary op: the table of QuantizeLinear(op(DequantizeLinear(q))) over the 256 codes,
+  // computed here as onnxruntime evaluates the op (lower/onnxruntime_unary.hpp).
+  auto table = lower::unary_table(*a, in, out);
+  std::string values;
+  for (std::size_t i = 0; i < table.size(); ++i)
+    values += fmt::format("{}{}", i == 0 ? "" : (i % 16 == 0 ? ",\n    " : ", "), table[i]);
+  code.data = fmt::format("/// {}: input scale {} zero point {}, output scale {} zero point {}; "
+                          "entry q + 128 for input code q, as onnxruntime computes it\n"
+                          "inline constexpr std::array<std::int8_t, 256> {}_lut{{{{\n    {}}}}};\n",
+                          ir::to_string(*a), float_literal(in.scale_at(0)), in.zero_point_at(0),
+                          float_literal(out.scale_at(0)), out.zero_point_at(0), name, values);
   return code;
 }
 

@@ -348,10 +348,10 @@ int main(int argc, char **argv) {
   {
     model_builder m;
     auto x = m.input("x", TP::FLOAT, {1, 4});
-    m.node("Tanh", {x}, "tanh_1");
-    m.node("Tanh", {model_builder::out("tanh_1")}, "tanh_2");
-    m.node("Erf", {model_builder::out("tanh_2")}, "erf_1");
-    m.output(model_builder::out("erf_1"), TP::FLOAT, {1, 4});
+    m.node("Sin", {x}, "sin_1");
+    m.node("Sin", {model_builder::out("sin_1")}, "sin_2");
+    m.node("Cos", {model_builder::out("sin_2")}, "cos_1");
+    m.output(model_builder::out("cos_1"), TP::FLOAT, {1, 4});
     m.save(dir / "unsupported.onnx");
   }
   {

@@ -393,8 +393,12 @@ model_builder op_zoo_model() {
   auto sum = qdq(m.node("Add", {relu, pw}, "add").output(0), 0.08f, 128);
   auto product = qdq(m.node("Mul", {sum, sum}, "mul").output(0), 0.1f, 10);
   auto sigmoid = qdq(m.node("Sigmoid", {product}, "sigmoid").output(0), 1.0f / 256, 0);
+  auto &hard_sigmoid = m.node("HardSigmoid", {sigmoid}, "hardsigmoid");
+  model_builder::attr(hard_sigmoid, "alpha", 1.0f / 6.0f);
+  auto gate = qdq(hard_sigmoid.output(0), 1.0f / 256, 0);
+  auto tanh = qdq(m.node("Tanh", {gate}, "tanh").output(0), 1.0f / 256, 0);
 
-  auto &avg = m.node("AveragePool", {sigmoid}, "avgpool");
+  auto &avg = m.node("AveragePool", {tanh}, "avgpool");
   model_builder::attr(avg, "kernel_shape", dims_t{2, 2});
   model_builder::attr(avg, "strides", dims_t{2, 2});
   auto avgq = qdq(avg.output(0), 1.0f / 256, 0);

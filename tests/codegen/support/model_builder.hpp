@@ -108,7 +108,7 @@ model_builder small_qdq_cnn();
 /// onnxruntime-style QDQ (initializers, uint8 activations) through every layer kind the library
 /// has: conv with a fused LeakyRelu (a table), Pad before MaxPool (not fusable: stays), a
 /// requantization, Concat, a stand-alone Relu, pointwise conv, Add, Mul, a stand-alone Sigmoid,
-/// AveragePool, Resize, GlobalAveragePool, Flatten, Gemm, Softmax. Input "x" [1,2,4,4], output
+/// HardSigmoid and Tanh (tables the generator computes), AveragePool, Resize, GlobalAveragePool, Flatten, Gemm, Softmax. Input "x" [1,2,4,4], output
 /// "y" [1,5].
 model_builder op_zoo_model();
 
