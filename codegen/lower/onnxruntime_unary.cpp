@@ -18,6 +18,16 @@ float to_fp32(double y) {
   return static_cast<float>(y);
 }
 
+/// Horner's scheme in x2 over `c` (highest degree first), each step one fused multiply-add, as
+/// MLAS' kernels evaluate their polynomials.
+template <std::size_t N>
+float fused_horner(const float (&c)[N], float x2) {
+  float r = c[0];
+  for (std::size_t i = 1; i < N; ++i)
+    r = std::fma(r, x2, c[i]);
+  return r;
+}
+
 /// MLAS' tanh (onnxruntime/core/mlas/lib/tanh.cpp, the rational approximation it shares with
 /// Eigen): x clamped to [-9, 9], p(x) / q(x) with p odd of degree 13 and q even of degree 6,
 /// Horner steps as fused multiply-adds (the FMA3 kernel x86-64 runs, and Arm64's NEON one).
@@ -31,13 +41,8 @@ float mlas_tanh(float x) {
     return x;
   x = std::clamp(x, -9.0f, 9.0f);
   const float x2 = x * x;
-  float p = std::fma(x2, alpha[0], alpha[1]);
-  for (std::size_t i = 2; i < std::size(alpha); ++i)
-    p = std::fma(p, x2, alpha[i]);
-  p = p * x;
-  float q = std::fma(x2, beta[0], beta[1]);
-  for (std::size_t i = 2; i < std::size(beta); ++i)
-    q = std::fma(q, x2, beta[i]);
+  const float p = fused_horner(alpha, x2) * x;
+  const float q = fused_horner(beta, x2);
   return p / q;
 }
 
@@ -53,13 +58,8 @@ float mlas_logistic(float x) {
     return x;
   x = std::clamp(x, -18.0f, 18.0f);
   const float x2 = x * x;
-  float p = std::fma(x2, alpha[0], alpha[1]);
-  for (std::size_t i = 2; i < std::size(alpha); ++i)
-    p = std::fma(p, x2, alpha[i]);
-  p = p * x;
-  float q = std::fma(x2, beta[0], beta[1]);
-  for (std::size_t i = 2; i < std::size(beta); ++i)
-    q = std::fma(q, x2, beta[i]);
+  const float p = fused_horner(alpha, x2) * x;
+  const float q = fused_horner(beta, x2);
   return std::clamp(p / q + 0.5f, 0.0f, 1.0f);
 }
 

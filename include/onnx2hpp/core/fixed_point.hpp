@@ -255,16 +255,12 @@ constexpr float fp32_div(float a, float b) {
   return static_cast<float>(static_cast<double>(a) / static_cast<double>(b));
 }
 
-/// a + b rounded once to fp32 (the double sum of two floats of the magnitudes met here is exact).
-constexpr float fp32_add(float a, float b) {
-  return static_cast<float>(static_cast<double>(a) + static_cast<double>(b));
-}
-
 namespace detail {
 /// The float next to finite `f` towards +infinity (up) or −infinity (down), by its bits.
 constexpr float fp32_neighbour(float f, bool up) {
   if (f == 0.0f)
-    return up ? std::numeric_limits<float>::denorm_min() : -std::numeric_limits<float>::denorm_min();
+    return up ? std::numeric_limits<float>::denorm_min()
+              : -std::numeric_limits<float>::denorm_min();
   const auto bits = std::bit_cast<std::uint32_t>(f);
   const bool away = (f > 0.0f) == up; // magnitude grows
   return std::bit_cast<float>(away ? bits + 1 : bits - 1);
@@ -310,6 +306,19 @@ constexpr std::int8_t requantize_fp32(float v, std::int32_t zero_point, std::int
   r += zero_point;
   r = r < act_min ? act_min : (r > act_max ? act_max : r);
   return static_cast<std::int8_t>(r);
+}
+
+/// The last step of onnxruntime's QLinearAdd and QLinearMul on x86: `v`, a value on the codes as
+/// onnxruntime stores them (zero point included), converted as cvtps2dq converts (round half to
+/// even; NaN and values outside (−2^31, 2^31) give 0x80000000, which the packs saturate to the
+/// type's minimum), less `code_offset` (128 for uint8 storage), clamped to [act_min, act_max].
+/// Preconditions: −128 <= act_min <= act_max <= 127.
+constexpr std::int8_t round_stored_code(float v, std::int32_t code_offset, std::int32_t act_min,
+                                        std::int32_t act_max) {
+  if (!(v > -2147483648.0f && v < 2147483648.0f))
+    return static_cast<std::int8_t>(act_min);
+  const double r = round_half_even(static_cast<double>(v)) - code_offset;
+  return static_cast<std::int8_t>(r < act_min ? act_min : (r > act_max ? act_max : r));
 }
 
 /// onnxruntime's requantization of an int32 accumulator (QLinearConv, QLinearMatMul, QGemm):

@@ -73,14 +73,13 @@ using broadcast_shape_t = typename broadcast<A, B>::type;
 /// to MLAS as its second, scalar operand),
 ///   out   = clamp(round_half_even(acc) − code_offset, act_min, act_max)
 /// a_ratio = s_a / s_out and b_ratio = s_b / s_out in fp32 and every fma rounded once
-/// (fp32_fma); an acc outside (−2^31, 2^31) or NaN gives act_min (cvtps2dq's 0x80000000, which
-/// saturates to the type's minimum). a_first is set when onnxruntime's broadcast loop holds A
-/// fixed over its inner span, i.e. when A is broadcast along the innermost dimension of the
-/// output (in ONNX's order) that is not 1; the generator computes it. code_offset is 128 for
-/// uint8 tensors, and for int8 ones that onnxruntime converts to uint8 on x86 (a QuantizeLinear
-/// read by one DequantizeLinear: QDQS8ToU8Transformer); the generator decides. onnxruntime on
-/// Arm64 uses an integer rule instead (MlasCalcQLinearAddParameters), which differs on ties.
-/// Build it with make_add_params, which fills the data of both modes.
+/// (fp32_fma); the rounding and its saturation are round_stored_code's. a_first is set when
+/// onnxruntime's broadcast loop holds A fixed over its inner span, i.e. when A is broadcast along
+/// the innermost dimension of the output (in ONNX's order) that is not 1; the generator computes
+/// it. code_offset is 128 for uint8 tensors, and for int8 ones that onnxruntime converts to uint8
+/// on x86 (a QuantizeLinear read by one DequantizeLinear: QDQS8ToU8Transformer); the generator
+/// decides. onnxruntime on Arm64 uses an integer rule instead (MlasCalcQLinearAddParameters), which
+/// differs on ties. Build it with make_add_params, which fills the data of both modes.
 struct add_params {
   std::int32_t a_zero_point = 0;
   quantized_multiplier a_multiplier{0, 0};
@@ -91,11 +90,11 @@ struct add_params {
   std::int32_t left_shift = 20;
   std::int32_t act_min = -128;
   std::int32_t act_max = 127;
-  float a_ratio = 0.0f;          ///< s_a / s_out (fp32), onnxruntime mode only
-  float b_ratio = 0.0f;          ///< s_b / s_out (fp32), onnxruntime mode only
-  float fixed = 0.0f;            ///< zc − (a_ratio·za + b_ratio·zb) as MLAS computes it
-  std::int32_t code_offset = 0;  ///< 128 when the model stores the three tensors as uint8
-  bool a_first = false;          ///< add A's term first (A held fixed by the broadcast loop)
+  float a_ratio = 0.0f;         ///< s_a / s_out (fp32), onnxruntime mode only
+  float b_ratio = 0.0f;         ///< s_b / s_out (fp32), onnxruntime mode only
+  float fixed = 0.0f;           ///< zc − (a_ratio·za + b_ratio·zb) as MLAS computes it
+  std::int32_t code_offset = 0; ///< 128 when the model stores the three tensors as uint8
+  bool a_first = false;         ///< add A's term first (A held fixed by the broadcast loop)
 };
 
 /// Quantization of an int8 multiplication:
@@ -165,10 +164,7 @@ constexpr std::int8_t onnxruntime_add(const add_params &p, std::int8_t a, std::i
   const float fb = static_cast<float>(b + p.code_offset);
   const float acc = p.a_first ? fp32_fma(fb, p.b_ratio, fp32_fma(fa, p.a_ratio, p.fixed))
                               : fp32_fma(fa, p.a_ratio, fp32_fma(fb, p.b_ratio, p.fixed));
-  if (!(acc > -2147483648.0f && acc < 2147483648.0f))
-    return static_cast<std::int8_t>(p.act_min);
-  const double r = round_half_even(static_cast<double>(acc)) - p.code_offset;
-  return static_cast<std::int8_t>(r < p.act_min ? p.act_min : (r > p.act_max ? p.act_max : r));
+  return round_stored_code(acc, p.code_offset, p.act_min, p.act_max);
 }
 
 /// mul_params from the float scales and zero points of both inputs and of the output, and the int8
@@ -184,15 +180,10 @@ constexpr mul_params make_mul_params(float a_scale, std::int32_t a_zero_point, f
   quantized_multiplier m = quantize_multiplier(sa * sb / so);
   const std::int32_t left_shift = m.shift + 31 < 15 ? m.shift + 31 : 15; // shift >= −31
   m.shift -= left_shift;
-  return {a_zero_point,
-          b_zero_point,
-          out_zero_point,
-          m,
-          left_shift,
-          act.min,
-          act.max,
-          fp32_div(fp32_mul(a_scale, b_scale), out_scale),
-          code_offset};
+  return {
+      a_zero_point, b_zero_point, out_zero_point, m,
+      left_shift,   act.min,      act.max,        fp32_div(fp32_mul(a_scale, b_scale), out_scale),
+      code_offset};
 }
 
 /// The onnxruntime-mode output of mul for the product acc = (a − za)·(b − zb) (see mul_params).
@@ -200,10 +191,7 @@ constexpr std::int8_t onnxruntime_mul(const mul_params &p, std::int32_t acc) {
   const float product = fp32_mul(static_cast<float>(acc), p.scale);
   const float sum =
       fp32_fma(product, 1.0f, static_cast<float>(p.output_zero_point + p.code_offset));
-  if (!(sum > -2147483648.0f && sum < 2147483648.0f))
-    return static_cast<std::int8_t>(p.act_min);
-  const double r = round_half_even(static_cast<double>(sum)) - p.code_offset;
-  return static_cast<std::int8_t>(r < p.act_min ? p.act_min : (r > p.act_max ? p.act_max : r));
+  return round_stored_code(sum, p.code_offset, p.act_min, p.act_max);
 }
 
 namespace detail {

@@ -177,7 +177,6 @@ private:
   /// multiply-adds per output. Without a fused multiply-add on the target, the scalar definition.
   static void run_fp32(const layer &l, const std::array<const std::int8_t *, 2> &inputs,
                        std::int8_t *out) {
-    using batch = typename I::batch;
     using fm = simd::float_math<I>;
     using fbatch = typename fm::fbatch;
     if constexpr (!simd::has_fused_fma<sizeof(typename fbatch::register_type)>) {
@@ -186,11 +185,7 @@ private:
       const add_params &p = l.params;
       constexpr std::size_t L = I::lanes;
       const fbatch ar(p.a_ratio), br(p.b_ratio), fixed(p.fixed);
-      // Clamping to [act_min, act_max] + code_offset in float before rounding equals clamping
-      // after (integer bounds, monotonic rounding); outside (−2^31, 2^31) and NaN give act_min.
-      const fbatch lo(static_cast<float>(p.act_min + p.code_offset)),
-          hi(static_cast<float>(p.act_max + p.code_offset)), limit(2147483648.0f);
-      const batch offset(p.code_offset);
+      const typename fm::stored_window win(p.code_offset, p.act_min, p.act_max);
       const std::int8_t *a = inputs[0], *b = inputs[1];
       simd::detail::for_each_broadcast_row<SA, SB>([&](std::size_t o, std::size_t ia,
                                                        std::size_t sa, std::size_t ib,
@@ -198,15 +193,12 @@ private:
         for (std::size_t i = 0; i < len; i += L) {
           const std::size_t nl = len - i < L ? len - i : L;
           const fbatch fa =
-              fm::to_float(simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) + offset);
+              fm::to_float(simd::detail::load_lanes<I>(a + ia + i * sa, sa, nl) + win.code_offset);
           const fbatch fb =
-              fm::to_float(simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) + offset);
-          const fbatch acc =
-              p.a_first ? simd::fused_fma(fb, br, simd::fused_fma(fa, ar, fixed))
-                        : simd::fused_fma(fa, ar, simd::fused_fma(fb, br, fixed));
-          const fbatch v = xsimd::select(xsimd::abs(acc) < limit, // false for NaN
-                                         xsimd::min(xsimd::max(acc, lo), hi), lo);
-          I::store_i8(xsimd::nearbyint_as_int(v) - offset, out + o + i, nl);
+              fm::to_float(simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) + win.code_offset);
+          const fbatch acc = p.a_first ? simd::fused_fma(fb, br, simd::fused_fma(fa, ar, fixed))
+                                       : simd::fused_fma(fa, ar, simd::fused_fma(fb, br, fixed));
+          I::store_i8(fm::round_stored_code(acc, win), out + o + i, nl);
           simd::apply_lut(l.lut, out + o + i, nl);
         }
       });
@@ -236,13 +228,10 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
     using fm = simd::float_math<I>;
     constexpr std::size_t L = I::lanes;
     // onnxruntime mode: onnxruntime_mul of the exact int32 product, as ref: the product and the
-    // sum with the stored zero point each rounded to fp32 (fp32_rounded: no FMA contraction);
-    // clamping in float to integer bounds before rounding equals clamping after.
+    // sum with the stored zero point each rounded to fp32 (fp32_rounded: no FMA contraction).
     using fbatch = typename fm::fbatch;
-    const fbatch fscale(p.scale), fzero(static_cast<float>(p.output_zero_point + p.code_offset)),
-        flo(static_cast<float>(p.act_min + p.code_offset)),
-        fhi(static_cast<float>(p.act_max + p.code_offset)), flimit(2147483648.0f);
-    const batch offset(p.code_offset);
+    const fbatch fscale(p.scale), fzero(static_cast<float>(p.output_zero_point + p.code_offset));
+    const typename fm::stored_window fwin(p.code_offset, p.act_min, p.act_max);
     const batch left(p.left_shift > 31 ? 31 : p.left_shift);
     const simd::split_multiplier mo = simd::split(p.output_multiplier);
     const simd::output_window win =
@@ -258,10 +247,8 @@ struct kernel<backends::basic_simd<E, I>, mul<SA, SB, R>> {
         const batch bv = simd::detail::load_lanes<I>(b + ib + i * sb, sb, nl) - bzp;
         batch q;
         if constexpr (fp32) {
-          const fbatch sum = simd::fp32_rounded(fm::to_float(av * bv) * fscale) + fzero;
-          q = xsimd::nearbyint_as_int(xsimd::select(xsimd::abs(sum) < flimit, // false for NaN
-                                                    xsimd::min(xsimd::max(sum, flo), fhi), flo)) -
-              offset;
+          q = fm::round_stored_code(simd::fp32_rounded(fm::to_float(av * bv) * fscale) + fzero,
+                                    fwin);
         } else {
           q = vm::requantize(vm::saturating_shift_left(av * bv, left), batch(mo.multiplier),
                              batch(mo.left), batch(mo.right), win);

@@ -148,7 +148,7 @@ constexpr float_window make_float_window(std::int32_t zero_point, std::int32_t a
 #if defined(ONNX2HPP_SIMD_HAS_XSIMD)
 /// `v` unchanged, as an opaque value: the compiler can no longer contract the fp32 multiply that
 /// produced it with a following addition into an FMA (-ffp-contract=fast), which would skip the
-/// rounding of the product that the scalar definitions (fp32_mul, fp32_add) perform.
+/// rounding of the product that the scalar definitions (fp32_mul, fp32_fma) perform.
 template <class Batch>
 inline Batch fp32_rounded(Batch v) {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
@@ -233,6 +233,22 @@ struct float_math {
   /// requantize_float(acc, scale, zero_point, act_min, act_max) per lane.
   static batch requantize_float(batch acc, fbatch scale, const window &w) {
     return requantize_fp32(to_float(acc) * scale, w);
+  }
+
+  /// round_stored_code's bounds as vectors: [act_min, act_max] + code_offset, the int32 limit.
+  struct stored_window {
+    fbatch lo, hi, limit;
+    batch code_offset;
+    stored_window(std::int32_t offset, std::int32_t act_min, std::int32_t act_max)
+        : lo(static_cast<float>(act_min + offset)), hi(static_cast<float>(act_max + offset)),
+          limit(2147483648.0f), code_offset(offset) {}
+  };
+  /// round_stored_code(v, code_offset, act_min, act_max) per lane. Clamping to the integer bounds
+  /// before rounding equals clamping after (rounding is monotonic and keeps integers).
+  static batch round_stored_code(fbatch v, const stored_window &w) {
+    const fbatch clamped = xsimd::select(xsimd::abs(v) < w.limit, // false for NaN
+                                         xsimd::min(xsimd::max(v, w.lo), w.hi), w.lo);
+    return xsimd::nearbyint_as_int(clamped) - w.code_offset;
   }
 };
 #else
